@@ -1,0 +1,70 @@
+import crypto from "node:crypto";
+import type { Knex } from "knex";
+import * as store from "../store/users";
+import * as audit from "../audit/audit";
+import { nowIso, type Db } from "../store/db";
+import { DomainError } from "../errors";
+import { messages } from "../messages";
+import { hashToken, newTokenSecret, sameHash } from "./tokens";
+import { ROLES, systemActor, type Actor, type Role } from "./actor";
+
+export interface CreateUserInput {
+  username: string;
+  fullName: string;
+  email?: string;
+  roles: Role[];
+}
+
+/** Creates a user with roles. Returns the user row. */
+export async function createUser(db: Knex, actor: Actor, input: CreateUserInput) {
+  for (const r of input.roles) {
+    if (!ROLES.includes(r)) throw new DomainError("unknown_role", messages.users.unknownRole(r), { role: r });
+  }
+  return db.transaction(async (trx) => {
+    if (await store.getByUsername(trx, input.username)) {
+      throw new DomainError("username_taken", messages.users.usernameTaken(input.username), {}, "conflict");
+    }
+    const row: store.UserRow = {
+      id: crypto.randomUUID(),
+      username: input.username,
+      full_name: input.fullName,
+      email: input.email ?? null,
+      active: true,
+      created_at: nowIso(),
+      created_by: actor.id === systemActor.id ? null : actor.id,
+    };
+    await store.insert(trx, row, input.roles);
+    await audit.append(trx, { actor, action: "user.created", objectType: "user", objectId: row.id, details: { username: row.username, roles: input.roles } });
+    return row;
+  });
+}
+
+/** Issues a new API token for a user; the secret is returned once and never stored. */
+export async function issueToken(db: Db, actor: Actor, userId: string, opts: { label?: string; expiresAt?: Date } = {}) {
+  const secret = newTokenSecret();
+  const row: store.TokenRow = {
+    id: crypto.randomUUID(),
+    user_id: userId,
+    token_hash: hashToken(secret),
+    label: opts.label ?? null,
+    created_at: nowIso(),
+    expires_at: opts.expiresAt?.toISOString() ?? null,
+    revoked_at: null,
+    last_used_at: null,
+  };
+  await store.insertToken(db, row);
+  await audit.append(db, { actor, action: "token.issued", objectType: "user", objectId: userId, details: { tokenId: row.id, label: row.label } });
+  return { id: row.id, secret, expiresAt: row.expires_at };
+}
+
+/** Resolves a bearer secret to an actor, or undefined when unknown, expired, revoked or inactive. */
+export async function authenticate(db: Db, secret: string): Promise<Actor | undefined> {
+  const hash = hashToken(secret);
+  const token = await store.tokenByHash(db, hash);
+  if (!token || !sameHash(token.token_hash, hash)) return undefined;
+  const now = nowIso();
+  if (token.revoked_at || (token.expires_at && token.expires_at <= now)) return undefined;
+  const user = await store.get(db, token.user_id);
+  if (!user || !user.active) return undefined;
+  return { id: user.id, username: user.username, roles: await store.rolesOf(db, user.id) };
+}

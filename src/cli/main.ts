@@ -1,0 +1,20 @@
+import { Command } from "commander";
+import { registerUserCommands } from "./users";
+import { registerAuditCommands } from "./audit";
+import { version } from "../../package.json";
+
+/**
+ * `chungthu …`: the operators' CLI. Each capability registers its commands in its own file.
+ */
+export const program = new Command()
+  .name("chungthu")
+  .description("Hệ thống chứng thực chữ ký số chuyên dùng công vụ — công cụ dòng lệnh cho người vận hành")
+  .version(version);
+
+registerUserCommands(program);
+registerAuditCommands(program);
+
+program.parseAsync(process.argv).catch((err) => {
+  process.stderr.write(`chungthu: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,50 @@
+import type { Command } from "commander";
+import { withDatabase } from "./context";
+import { createUser, issueToken } from "../auth/users";
+import { systemActor, ROLES, type Role } from "../auth/actor";
+import * as store from "../store/users";
+
+export function registerUserCommands(program: Command) {
+  const users = program.command("users").description("Người dùng và mã truy cập");
+  users
+    .command("create")
+    .description("Tạo người dùng với vai trò, và in mã truy cập của họ (chỉ hiện một lần)")
+    .requiredOption("-u, --username <username>", "tên đăng nhập")
+    .requiredOption("-n, --name <fullName>", "họ và tên")
+    .requiredOption("-r, --roles <roles>", `vai trò, phân cách bởi dấu phẩy (${ROLES.join(", ")})`)
+    .option("-e, --email <email>", "thư điện tử công vụ")
+    .option("--no-token", "không cấp mã truy cập")
+    .action(async (o) => {
+      await withDatabase(async (db) => {
+        const roles = String(o.roles).split(",").map((r) => r.trim()) as Role[];
+        const user = await createUser(db, systemActor, { username: o.username, fullName: o.name, email: o.email, roles });
+        const out: Record<string, unknown> = { id: user.id, username: user.username, roles };
+        if (o.token) out.token = (await issueToken(db, systemActor, user.id, { label: "cli" })).secret;
+        process.stdout.write(JSON.stringify(out, null, 2) + "\n");
+      });
+    });
+  users
+    .command("token")
+    .description("Cấp thêm mã truy cập cho một người dùng")
+    .argument("<username>")
+    .option("--days <n>", "hết hạn sau số ngày", (v) => parseInt(v, 10))
+    .action(async (username: string, o) => {
+      await withDatabase(async (db) => {
+        const user = await store.getByUsername(db, username);
+        if (!user) throw new Error(`không tìm thấy người dùng ${username}`);
+        const expiresAt = o.days ? new Date(Date.now() + o.days * 86400_000) : undefined;
+        const t = await issueToken(db, systemActor, user.id, { label: "cli", expiresAt });
+        process.stdout.write(t.secret + "\n");
+      });
+    });
+  users
+    .command("list")
+    .description("Liệt kê người dùng")
+    .action(async () => {
+      await withDatabase(async (db) => {
+        for (const u of await store.list(db)) {
+          process.stdout.write(`${u.username}\t${(await store.rolesOf(db, u.id)).join(",")}\t${u.full_name}\n`);
+        }
+      });
+    });
+}

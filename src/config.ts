@@ -1,0 +1,71 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * Every setting comes from the environment, is validated once at start, and a bad value stops the
+ * service with a message that names the variable. The README documents each one in one table.
+ */
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .url()
+    .refine((u) => protocols.includes(new URL(u).protocol), `must use ${protocols.join(" or ")}`)
+    .optional();
+
+export const ConfigSchema = z.object({
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: port.default(8080),
+  DATA_DIR: z.string().min(1).default("./var"),
+  DATABASE_URL: optionalUrl(["sqlite:", "file:", "postgres:", "postgresql:"]),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Public base URL written into certificates (CRL DP, AIA) and e-mails. */
+  PUBLIC_BASE_URL: z.string().url().optional(),
+  /** Largest accepted request body, in bytes. */
+  BODY_LIMIT: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
+  /** Embedded LDAP directory port; 0 picks a free port, "off" disables it. */
+  LDAP_PORT: z.union([z.literal("off"), port]).default(1389),
+  /** External directory (OpenLDAP) to publish into; when unset the embedded one is the directory. */
+  LDAP_URL: optionalUrl(["ldap:", "ldaps:"]),
+  LDAP_BIND_DN: z.string().optional(),
+  LDAP_BIND_PASSWORD: z.string().optional(),
+  LDAP_STARTTLS: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  LDAP_BASE_DN: z.string().min(3).default("o=Ban Co yeu Chinh phu,c=VN"),
+  /** Mail goes to SMTP when set; otherwise .eml files under DATA_DIR/mail. */
+  SMTP_URL: optionalUrl(["smtp:", "smtps:"]),
+  MAIL_FROM: z.string().default("Cục Chứng thực số và Bảo mật thông tin <no-reply@ca.gov.vn>"),
+  /** Passphrase protecting CA private keys at rest (or a file holding it). */
+  CA_PASSPHRASE: z.string().min(8).optional(),
+  CA_PASSPHRASE_FILE: z.string().optional(),
+  /** Certificate policy OID written into every certificate. */
+  CERTIFICATE_POLICY_OID: z
+    .string()
+    .regex(/^[0-2](\.\d+)+$/, "must be a dotted OID")
+    .default("2.16.704.1.2.1.1.1"),
+  /** Outbox worker poll interval in ms (0 disables the in-process worker). */
+  OUTBOX_POLL_MS: z.coerce.number().int().min(0).default(500),
+});
+
+export type Config = z.infer<typeof ConfigSchema> & { dataDir: string; publicBaseUrl: string };
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, detail: string) {
+    super(`Invalid environment variable ${variable}: ${detail}`);
+  }
+}
+
+/** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const known = Object.fromEntries(
+    Object.keys(ConfigSchema.shape).flatMap((k) => (env[k] === undefined || env[k] === "" ? [] : [[k, env[k]]])),
+  );
+  const parsed = ConfigSchema.safeParse(known);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(String(issue.path[0]), issue.message);
+  }
+  const c = parsed.data;
+  const dataDir = path.resolve(c.DATA_DIR);
+  const publicBaseUrl = (c.PUBLIC_BASE_URL ?? `http://${c.HOST}:${c.PORT}`).replace(/\/$/, "");
+  return { ...c, dataDir, publicBaseUrl };
+}

@@ -1,0 +1,63 @@
+import type Koa from "koa";
+import { DomainError, type ErrorKind } from "../errors";
+import { messages } from "../messages";
+import type { Logger } from "../log";
+
+/** The one table from domain error kinds to HTTP statuses. */
+export const statusOfKind: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unsupported_media: 415,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+export interface ErrorBody {
+  error: { code: string; message: string; details: Record<string, unknown> };
+}
+
+export const errorBody = (code: string, message: string, details: Record<string, unknown> = {}): ErrorBody => ({
+  error: { code, message, details },
+});
+
+/**
+ * Maps every thrown error to the JSON error shape. Domain errors keep their code and message;
+ * anything else is a 500 with a generic message and no stack (the stack goes to the log).
+ * Routes that speak another protocol (OCSP, TSA) catch their own errors and answer in it.
+ */
+export function errorHandler(log: Logger): Koa.Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        ctx.status = 404;
+        ctx.body = errorBody("not_found", messages.common.notFoundRoute, { path: ctx.path });
+      } else if (ctx.status === 405 && (ctx.body === undefined || typeof ctx.body === "string")) {
+        ctx.status = 405;
+        ctx.body = errorBody("method_not_allowed", messages.common.methodNotAllowed, { method: ctx.method });
+      }
+    } catch (err) {
+      if (err instanceof DomainError) {
+        ctx.status = statusOfKind[err.kind];
+        ctx.body = errorBody(err.code, err.message, err.details);
+        if (err.kind === "rate_limited" && typeof err.details.retryAfter === "number") {
+          ctx.set("Retry-After", String(err.details.retryAfter));
+        }
+        return;
+      }
+      const status = (err as { status?: number }).status;
+      if (status === 405 || status === 501) {
+        ctx.status = 405;
+        ctx.body = errorBody("method_not_allowed", messages.common.methodNotAllowed, { method: ctx.method });
+        return;
+      }
+      log.error({ err, path: ctx.path, method: ctx.method }, "unhandled error");
+      ctx.status = 500;
+      ctx.body = errorBody("internal_error", messages.common.internal);
+    }
+  };
+}

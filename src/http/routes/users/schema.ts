@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { ROLES } from "../../../auth/actor";
+
+export const CreateUserSchema = z.object({
+  body: z.object({
+    username: z.string().trim().regex(/^[a-z0-9._-]{3,64}$/, "Tên đăng nhập gồm 3–64 ký tự a-z, 0-9, dấu chấm, gạch dưới, gạch ngang"),
+    fullName: z.string().trim().min(1).max(200),
+    email: z.string().trim().email().optional(),
+    roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length),
+  }),
+});
+
+export const IssueTokenSchema = z.object({
+  params: z.object({ id: z.string().uuid() }),
+  body: z
+    .object({ label: z.string().max(100).optional(), expiresInDays: z.number().int().min(1).max(3650).optional() })
+    .optional(),
+});
+
+export const UserSchema = z.object({
+  id: z.string(), username: z.string(), fullName: z.string(), email: z.string().nullable(), roles: z.array(z.string()), active: z.boolean(),
+});

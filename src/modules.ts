@@ -1,0 +1,5 @@
+import type { Module } from "./service";
+import { core } from "./http/routes/core";
+
+/** The capabilities of the service, in start order. Each is one folder under src/. */
+export const modules: Module[] = [core];

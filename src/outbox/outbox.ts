@@ -1,0 +1,93 @@
+import type { Db } from "../store/db";
+import { fromJson, nowIso, toJson } from "../store/db";
+
+/**
+ * The durable outbox: work that must happen after a decision (publish, mail, CRL) is written in the
+ * same transaction as the decision, then performed by the worker with retries.
+ */
+export interface EnqueueInput {
+  kind: string;
+  payload: Record<string, unknown>;
+  /** A job with the same key is enqueued once only (e.g. "mail:correction:<dossier>:<version>"). */
+  dedupeKey?: string;
+  maxAttempts?: number;
+  notBefore?: Date;
+}
+
+export interface OutboxRow {
+  id: number;
+  kind: string;
+  payload: string;
+  dedupe_key: string | null;
+  status: "pending" | "running" | "done" | "dead";
+  attempts: number;
+  max_attempts: number;
+  next_attempt_at: string;
+  locked_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  done_at: string | null;
+}
+
+export async function enqueue(db: Db, input: EnqueueInput): Promise<void> {
+  const now = nowIso();
+  const row = {
+    kind: input.kind,
+    payload: toJson(input.payload),
+    dedupe_key: input.dedupeKey ?? null,
+    status: "pending",
+    attempts: 0,
+    max_attempts: input.maxAttempts ?? 12,
+    next_attempt_at: (input.notBefore ?? new Date()).toISOString(),
+    created_at: now,
+    updated_at: now,
+  };
+  if (input.dedupeKey) {
+    await db("outbox").insert(row).onConflict("dedupe_key").ignore();
+  } else {
+    await db("outbox").insert(row);
+  }
+}
+
+export interface ListFilter {
+  status?: string;
+  kind?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export async function list(db: Db, f: ListFilter = {}): Promise<{ items: OutboxRow[]; total: number }> {
+  const base = db("outbox").modify((q) => {
+    if (f.status) q.where("status", f.status);
+    if (f.kind) q.where("kind", f.kind);
+  });
+  const [{ n }] = await base.clone().count({ n: "*" });
+  const items = await base.clone().orderBy("id", "desc").limit(f.limit ?? 50).offset(f.offset ?? 0);
+  return { items, total: Number(n) };
+}
+
+export const get = (db: Db, id: number): Promise<OutboxRow | undefined> => db("outbox").where({ id }).first();
+
+/** Puts a dead or pending job back at the head of the queue (operator's replay). */
+export async function replay(db: Db, id: number): Promise<boolean> {
+  const n = await db("outbox")
+    .where({ id })
+    .whereIn("status", ["dead", "pending", "done"])
+    .update({ status: "pending", attempts: 0, next_attempt_at: nowIso(), updated_at: nowIso(), locked_until: null });
+  return n > 0;
+}
+
+export async function backlog(db: Db): Promise<{ pending: number; dead: number; oldestPendingAt: string | null }> {
+  const rows: { status: string; n: number | string; oldest: string | null }[] = await db("outbox")
+    .select("status")
+    .count({ n: "*" })
+    .min({ oldest: "created_at" })
+    .whereIn("status", ["pending", "running", "dead"])
+    .groupBy("status");
+  const get = (s: string) => rows.find((r) => r.status === s);
+  const pending = Number(get("pending")?.n ?? 0) + Number(get("running")?.n ?? 0);
+  return { pending, dead: Number(get("dead")?.n ?? 0), oldestPendingAt: get("pending")?.oldest ?? null };
+}
+
+export const payloadOf = <P>(row: OutboxRow) => fromJson<P>(row.payload);

@@ -1,0 +1,18 @@
+import { allow } from "./policy";
+
+/**
+ * The rules. Each capability adds its sentences here, grouped by object.
+ * (Separation of duties and dual control arrive with the security issue.)
+ */
+
+// Users and configuration
+allow("admin", ["user.create", "user.list", "user.token", "user.roles", "calendar.edit"]);
+
+// Outbox: operators see and replay the work queue
+allow(["admin", "ca_operator", "auditor"], "outbox.list");
+allow(["admin", "ca_operator"], "outbox.replay");
+
+// Audit
+allow(["auditor", "admin"], "audit.read");
+
+export {};

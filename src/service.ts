@@ -1,0 +1,100 @@
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import type { Knex } from "knex";
+import type { Config } from "./config";
+import { createLogger, type Logger } from "./log";
+import { openDatabase } from "./store/db";
+import { OutboxWorker } from "./outbox/worker";
+import { buildApp } from "./http/app";
+import { ApiRouter } from "./http/route";
+import { bootstrapAdmin } from "./auth/bootstrap";
+import { modules } from "./modules";
+import type { Job } from "./outbox/job";
+
+export interface HealthResult {
+  status: "ok" | "down" | "degraded" | "off" | "unknown";
+  critical?: boolean;
+  [k: string]: unknown;
+}
+
+/**
+ * The running service's parts. Capabilities add their own fields by declaration merging
+ * (`declare module "../service" { interface Services { mailer: Mailer } }`) and fill them in init().
+ */
+export interface Services {
+  config: Config;
+  db: Knex;
+  log: Logger;
+  worker: OutboxWorker;
+  healthChecks: Record<string, () => Promise<HealthResult>>;
+}
+
+/** A capability plugs into the service through these hooks, in the order of src/modules.ts. */
+export interface Module {
+  name: string;
+  /** Creates the module's parts (after the database is migrated). */
+  init?(s: Services): Promise<void> | void;
+  routes?(api: ApiRouter): void;
+  jobs?: Job[];
+  /** Starts listeners and timers (after the HTTP server is up). */
+  start?(s: Services): Promise<void> | void;
+  stop?(s: Services): Promise<void> | void;
+}
+
+export interface RunningService {
+  services: Services;
+  server: http.Server;
+  url: string;
+  api: ApiRouter;
+  stop(): Promise<void>;
+}
+
+export async function startService(config: Config, opts: { logger?: Logger } = {}): Promise<RunningService> {
+  const log = opts.logger ?? createLogger(config.LOG_LEVEL);
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const db = await openDatabase(config.DATABASE_URL, config.dataDir);
+  const services = { config, db, log, healthChecks: {} } as unknown as Services;
+  services.worker = new OutboxWorker(db, log, services as unknown as Record<string, unknown>, { pollMs: config.OUTBOX_POLL_MS });
+
+  await bootstrapAdmin(services);
+  const api = new ApiRouter();
+  for (const m of modules) {
+    await m.init?.(services);
+    m.routes?.(api);
+    if (m.jobs) services.worker.register(...m.jobs);
+  }
+  const app = buildApp(services, api);
+  const server = http.createServer(app.callback());
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const addr = server.address() as { port: number };
+  const url = `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${addr.port}`;
+  for (const m of modules) await m.start?.(services);
+  services.worker.start();
+  log.info({ url, dataDir: config.dataDir, database: db.client.config.client }, "chungthu đang phục vụ");
+
+  let stopped = false;
+  return {
+    services,
+    server,
+    url,
+    api,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await services.worker.stop();
+      for (const m of [...modules].reverse()) await m.stop?.(services);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections?.();
+      });
+      await db.destroy();
+    },
+  };
+}
+
+export const dataPath = (config: Config, ...parts: string[]) => path.join(config.dataDir, ...parts);

@@ -1,0 +1,2 @@
+// Root hooks for mocha: quiet logs unless asked.
+process.env.LOG_LEVEL ??= "silent";
