@@ -1,6 +1,7 @@
 import type { Module } from "./service";
 import { core } from "./http/routes/core";
 import { calendarModule } from "./ra/calendar/module";
+import { mailModule } from "./mail/module";
 
 /** The capabilities of the service, in start order. Each is one folder under src/. */
-export const modules: Module[] = [core, calendarModule];
+export const modules: Module[] = [core, calendarModule, mailModule];
