@@ -5,5 +5,6 @@
 import { common } from "./common";
 import { users } from "./users";
 import { calendar } from "./calendar";
+import { dossiers } from "./dossiers";
 
-export const messages = { common, users, calendar };
+export const messages = { common, users, calendar, dossiers };
