@@ -6,5 +6,6 @@ import { common } from "./common";
 import { users } from "./users";
 import { calendar } from "./calendar";
 import { dossiers } from "./dossiers";
+import { review } from "./review";
 
-export const messages = { common, users, calendar, dossiers };
+export const messages = { common, users, calendar, dossiers, review };
