@@ -2,6 +2,7 @@ import type { Module } from "./service";
 import { core } from "./http/routes/core";
 import { calendarModule } from "./ra/calendar/module";
 import { mailModule } from "./mail/module";
+import { dossiersModule } from "./ra/dossiers/module";
 
 /** The capabilities of the service, in start order. Each is one folder under src/. */
-export const modules: Module[] = [core, calendarModule, mailModule];
+export const modules: Module[] = [core, calendarModule, mailModule, dossiersModule];
