@@ -3,6 +3,7 @@ import { core } from "./http/routes/core";
 import { calendarModule } from "./ra/calendar/module";
 import { mailModule } from "./mail/module";
 import { dossiersModule } from "./ra/dossiers/module";
+import { reviewModule } from "./ra/review/module";
 
 /** The capabilities of the service, in start order. Each is one folder under src/. */
-export const modules: Module[] = [core, calendarModule, mailModule, dossiersModule];
+export const modules: Module[] = [core, calendarModule, mailModule, dossiersModule, reviewModule];

@@ -26,6 +26,7 @@ export const review = {
   unknownReasonCode: (code: string) => `Không có lý do mẫu mã "${code}" trong danh mục.`,
   deficiencyReasonMissing: "Mỗi nội dung cần bổ sung phải có lý do (tự nhập hoặc chọn mã lý do trong danh mục).",
   otherField: "Nội dung khác",
+  receivedInFuture: "Thời điểm tiếp nhận không được ở tương lai.",
   notAReviewer: "Chỉ người có vai trò kiểm duyệt viên mới được kiểm duyệt hồ sơ.",
   findings: {
     validCertificate: (name: string, serial: string, notAfter: string) =>

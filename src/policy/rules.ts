@@ -20,6 +20,12 @@ allow(["admin", "clerk", "reviewer", "ca_operator", "device_officer", "auditor"]
 allow("clerk", ["dossier.create", "dossier.edit"]);
 allow(["admin", "clerk", "reviewer", "ca_operator", "device_officer", "auditor"], ["dossier.read", "dossier.list"]);
 
+// Review (step 2): clerks record the receipt (submit) and withdrawals; only reviewers review.
+// (Separation of duties between the clerk who submits and the reviewer comes with the security issue.)
+allow("clerk", ["dossier.submit", "dossier.withdraw"]);
+allow("reviewer", "dossier.review");
+allow(["reviewer", "clerk", "admin", "auditor"], "review.read");
+
 // Audit
 allow(["auditor", "admin"], "audit.read");
 
