@@ -44,9 +44,10 @@ export async function reviewDossier(db: Knex, actor: Actor, id: string, input: R
         const list = resolveDeficiencies(current, input.deficiencies ?? []);
         const cols = await reviews.reviewColumns(trx, id);
         const round = Number(cols?.correction_rounds ?? 0) + 1;
-        // The clock stops: validSince and deadline are cleared until a corrected dossier is received.
+        // The clock is reset (t.clock): validSince and deadline are cleared until a corrected dossier is received.
+        const reset = t.clock === "reset" ? { validSince: null, deadline: null } : {};
         const d = await transitionDossier(trx, actor, id, {
-          action: t.event, to: t.to, expectedVersion: input.version, validSince: null, deadline: null, note: reason,
+          action: t.event, to: t.to, expectedVersion: input.version, ...reset, note: reason,
           changes: { round, deficiencies: list, stoppedClock: { validSince: row.valid_since, deadline: row.deadline } },
           auditDetails: { round, deficiencies: list.length, fields: list.map((x) => x.field), reason },
         });

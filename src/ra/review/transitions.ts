@@ -35,8 +35,12 @@ export interface Transition {
   event: string;
   /** What the input must carry; throws a DomainError (400) when it does not. */
   guard?: (input: TransitionInputs) => void;
-  /** The review clock: start it, stop it, or leave it. */
-  clock: "start" | "stop" | "keep";
+  /**
+   * The review clock: "start" sets validSince and the deadline; "reset" clears them (a request for
+   * correction: the next valid receipt starts a new clock); "keep" leaves them as a record. The
+   * clock runs only in CLOCK_RUNNING statuses, so leaving them stops it.
+   */
+  clock: "start" | "reset" | "keep";
 }
 
 const needsDeficiencies = (i: TransitionInputs) => {
@@ -54,13 +58,13 @@ export const TRANSITIONS: readonly Transition[] = [
   { action: "start", from: ["received"], to: "under_review", policy: "dossier.review", event: "review_started", clock: "keep" },
   {
     action: "request_correction", from: ["under_review"], to: "needs_correction", policy: "dossier.review",
-    event: "correction_requested", guard: needsDeficiencies, clock: "stop",
+    event: "correction_requested", guard: needsDeficiencies, clock: "reset",
   },
   { action: "accept", from: ["under_review"], to: "accepted", policy: "dossier.review", event: "accepted", clock: "keep" },
-  { action: "reject", from: ["under_review"], to: "rejected", policy: "dossier.review", event: "rejected", guard: needsReason, clock: "stop" },
+  { action: "reject", from: ["under_review"], to: "rejected", policy: "dossier.review", event: "rejected", guard: needsReason, clock: "keep" },
   {
     action: "withdraw", from: ["draft", "received", "under_review", "needs_correction", "corrected"], to: "withdrawn",
-    policy: "dossier.withdraw", event: "withdrawn", guard: needsReason, clock: "stop",
+    policy: "dossier.withdraw", event: "withdrawn", guard: needsReason, clock: "keep",
   },
 ];
 
