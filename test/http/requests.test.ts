@@ -447,6 +447,21 @@ describe("request dossiers API", () => {
       expect(fields[0]).to.include({ row: 1501, line: 1502, field: "subscribers.1500.idNumber" });
     });
 
+    it("offers an empty CSV template that reads back with the same headers", async () => {
+      const r = await svc.request("GET", "/api/requests/templates/subscribers.csv", { token: clerk });
+      expect(r.status).to.equal(200);
+      expect(r.headers.get("content-type")).to.match(/^text\/csv/);
+      const bytes = Buffer.from(await r.arrayBuffer());
+      expect([...bytes.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]); // BOM, so Excel reads UTF-8
+      const text = bytes.toString("utf8");
+      expect(text.startsWith("\uFEFFSTT,Họ và tên,Ngày sinh,Loại giấy tờ,Số CCCD/CMND/Hộ chiếu")).to.equal(true);
+      const row = subscriberCsv([sampleSubscriber(0)], { bom: false }).split("\r\n")[1];
+      const c = await post(sampleDossier("individual", 2));
+      const put = await putCsv(c.body.id, text + row + "\r\n");
+      expect(put.status).to.equal(200);
+      expect((await put.json()).quantity).to.equal(1);
+    });
+
     it("finds the same identity number across dossiers", async () => {
       const a = await post(sampleDossier("individual", 1));
       const b = await post(sampleDossier("organization", 2));
