@@ -68,3 +68,30 @@ export async function authenticate(db: Db, secret: string): Promise<Actor | unde
   if (!user || !user.active) return undefined;
   return { id: user.id, username: user.username, roles: await store.rolesOf(db, user.id) };
 }
+
+/** Replaces a user's roles. Separation of duties: nobody changes their own roles. */
+export async function setUserRoles(db: Knex, actor: Actor, userId: string, roles: Role[]) {
+  if (actor.id === userId) {
+    throw new DomainError("self_role_change", messages.users.selfRoleChange, {}, "forbidden");
+  }
+  return db.transaction(async (trx) => {
+    const user = await store.get(trx, userId);
+    if (!user) throw new DomainError("user_not_found", messages.users.userNotFound(userId), {}, "not_found");
+    const before = await store.rolesOf(trx, userId);
+    await store.setRoles(trx, userId, roles);
+    await audit.append(trx, { actor, action: "user.roles_changed", objectType: "user", objectId: userId, details: { before, after: roles } });
+    return user;
+  });
+}
+
+/** Revokes one token of a user; revoked tokens stop authenticating at once. */
+export async function revokeUserToken(db: Knex, actor: Actor, userId: string, tokenId: string) {
+  return db.transaction(async (trx) => {
+    const tokens = await store.tokensOf(trx, userId);
+    if (!tokens.some((t) => t.id === tokenId)) {
+      throw new DomainError("token_not_found", messages.users.tokenNotFound, { tokenId }, "not_found");
+    }
+    await store.revokeToken(trx, tokenId, nowIso());
+    await audit.append(trx, { actor, action: "token.revoked", objectType: "user", objectId: userId, details: { tokenId } });
+  });
+}
