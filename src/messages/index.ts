@@ -4,5 +4,6 @@
  */
 import { common } from "./common";
 import { users } from "./users";
+import { web } from "./web";
 
-export const messages = { common, users };
+export const messages = { common, users, web };
