@@ -244,7 +244,7 @@ export async function list(db: Db, f: ListFilter): Promise<{ rows: DossierSummar
       "id", "number", "year", "seq", "kind", "status", "agency_name", "certificate_type", "quantity", "channel",
       "received_at", "valid_since", "deadline", "version", "created_by", "updated_by", "created_at", "updated_at",
     )
-    .orderBy([{ column: "created_at", order: "desc" }, { column: "number", order: "desc" }])
+    .orderBy([{ column: "created_at", order: "desc" }, { column: "year", order: "desc" }, { column: "seq", order: "desc" }])
     .limit(f.limit)
     .offset(f.offset);
   return { rows, total };

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { startTestService, type TestService } from "../support/service";
 import { LoopbackSmtp } from "../support/smtp";
 import { hasCommand } from "../support/peers";
-import { individualDossier } from "../support/dossiers";
+import { individualDossier } from "../support/reviewDossiers";
 
 describe("review workflow (HTTP, real SMTP on loopback)", () => {
   let smtp: LoopbackSmtp;

@@ -4,6 +4,7 @@ import { presentDossier, presentDossierSummary, presentHistoryEntry } from "./pr
 import { createDossier } from "../../../ra/commands/createDossier";
 import { updateDossier } from "../../../ra/commands/updateDossier";
 import { replaceSubscribers } from "../../../ra/commands/replaceSubscribers";
+import { subscriberCsvTemplate } from "../../../ra/dossiers/subscriberCsv";
 import { dossierHistory, listDossiers, mustGetDossier } from "../../../ra/dossiers/queries";
 
 /** Request dossiers (hồ sơ đề nghị): create, read, list, edit, upload the people list, history. */
@@ -25,6 +26,15 @@ export function register(api: ApiRouter) {
     handler: async (ctx, { query }) => {
       const r = await listDossiers(ctx.services.db, query);
       ctx.body = { items: r.rows.map(presentDossierSummary), total: r.total, limit: query.limit, offset: query.offset };
+    },
+  });
+  api.add({
+    method: "get", path: "/api/requests/templates/subscribers.csv", summary: "Empty Mẫu 01 people list (CSV headers)", tags: ["requests"],
+    action: "dossier.read", responses: { 200: { description: "Mẫu danh sách (CSV, UTF-8)", mediaType: "text/csv" } },
+    handler: (ctx) => {
+      ctx.type = "text/csv; charset=utf-8";
+      ctx.set("Content-Disposition", 'attachment; filename="mau-01-danh-sach.csv"');
+      ctx.body = subscriberCsvTemplate();
     },
   });
   api.add({
