@@ -42,13 +42,24 @@ export function fontBuffer(style: FontStyle): Buffer {
  * pdfkit accepts an already parsed fontkit font. Each document still makes its own subset.
  * The parsed font is read-only after parsing (its caches only grow), so sharing it changes no bytes.
  */
+interface ParsedFont {
+  characterSet: number[];
+  glyphForCodePoint(cp: number): unknown;
+}
 const parsed = new Map<FontStyle, unknown>();
 function parsedFont(style: FontStyle): unknown {
   let f = parsed.get(style);
   if (!f) {
     const probe = new PDFDocument({ autoFirstPage: false });
     probe.font(fontBuffer(style));
-    f = (probe as unknown as { _font: { font: unknown } })._font.font;
+    const font = (probe as unknown as { _font: { font: ParsedFont } })._font.font;
+    // fontkit keeps one Glyph object per glyph id, with the code points of its first request, and
+    // pdfkit writes those code points into the ToUnicode map. A glyph first met as the component of
+    // an accented letter (the "a" of "à") would have none, and later documents would lose it from
+    // their text layer. Creating every mapped glyph up front, in code point order, fixes each
+    // glyph's code points once, whatever the documents rendered before.
+    for (const cp of [...font.characterSet].sort((a, b) => a - b)) font.glyphForCodePoint(cp);
+    f = font;
     parsed.set(style, f);
   }
   return f;

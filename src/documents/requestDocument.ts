@@ -27,6 +27,7 @@ export function requestContext(dossier: DocumentDossier, opts: RenderRequestOpti
   const common = commonWording();
   const place = d.agency?.place || placeFromAddress(d.agency?.headOfficeAddress) || common.defaultPlace;
   const subscribers = d.subscribers ?? [];
+  const listLength = { certificates: d.certificates?.length, devices: d.devices?.length, assets: d.kind === "device" ? d.assets?.length : undefined };
   return {
     ...baseContext(opts.renderedAt, place),
     ...d,
@@ -35,7 +36,11 @@ export function requestContext(dossier: DocumentDossier, opts: RenderRequestOpti
     assets: d.assets ?? [],
     receiver: d.receiver ?? {},
     signer: d.signer ?? {},
-    quantity: d.quantity ?? subscribers.length,
+    certificates: d.certificates ?? [],
+    changes: d.changes ?? [],
+    devices: d.devices ?? [],
+    holder: d.holder ?? {},
+    quantity: d.quantity ?? listLength.certificates ?? listLength.devices ?? listLength.assets ?? subscribers.length,
     documentNumber: d.documentNumber || common.blankNumber,
   };
 }

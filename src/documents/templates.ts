@@ -30,6 +30,8 @@ type TemplateBlock = Record<string, unknown> & { type?: string; include?: string
 const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false, trimBlocks: true, lstripBlocks: true });
 env.addFilter("date", (v: string | Date | null | undefined) => shortDate(v));
 env.addFilter("longDate", (v: string | Date) => (v ? longDate(typeof v === "string" ? new Date(v) : v) : ""));
+/** Counts in administrative prose take a leading zero under ten: "03 ngày", "02 bản". */
+env.addFilter("count", (v: number) => (typeof v === "number" && v >= 0 && v < 10 ? `0${v}` : String(v ?? "")));
 env.addFilter("time", (v: string | Date) => (v ? timeOfDay(v) : ""));
 
 /** A compiled string: a constant when it has no template syntax (most wording). */

@@ -37,13 +37,6 @@ export interface DocumentSubscriber {
   position?: Text;
   mobile?: Text;
   previousCertificateSerial?: Text;
-  /** Optional extra (Mẫu 04): what changes for this certificate. */
-  changes?: Text;
-  /** Optional extra (Mẫu 05, 06): why this certificate is revoked / this device recovered. */
-  reason?: Text;
-  /** Optional extra (Mẫu 06): the locked device. */
-  deviceSerial?: Text;
-  deviceModel?: Text;
 }
 
 export interface DocumentAsset {
@@ -54,6 +47,7 @@ export interface DocumentAsset {
 
 export interface DocumentReceiver {
   fullName?: Text;
+  idType?: Text;
   idNumber?: Text;
   idIssueDate?: Text;
   idIssuePlace?: Text;
@@ -84,8 +78,19 @@ export interface DocumentDossier {
   documentNumber?: Text;
   /** Optional extra: who signs for the agency. */
   signer?: { authority?: Text; title?: Text; fullName?: Text } | null;
-  /** Optional extra (Mẫu 04): renewal | change | renewal_change. */
-  requestedAction?: Text;
-  /** Optional extra (Mẫu 05, 06): the dossier-wide reason (an RFC 5280 reason name or free text). */
+  note?: Text;
+  /** Mẫu 04: renewal | change. */
+  requestType?: Text;
+  /** Mẫu 04, 05: the certificates concerned. */
+  certificates?: { serial: string; holderName?: Text }[] | null;
+  /** Mẫu 04: the information to change. */
+  changes?: { field: string; newValue: string }[] | null;
+  /** Mẫu 05: an RFC 5280 reason name; Mẫu 06: free text. */
   reason?: Text;
+  /** Mẫu 05. */
+  reasonDetail?: Text;
+  requestedAt?: Text;
+  /** Mẫu 06: the locked devices and their holder. */
+  devices?: { serial: string; model?: Text }[] | null;
+  holder?: { fullName: string; idType?: Text; idNumber?: Text; position?: Text; workplace?: Text; mobile?: Text; email?: Text } | null;
 }
