@@ -468,6 +468,14 @@ describe("request dossiers API", () => {
       const hits = await store.findByIdNumber(svc.services.db, sampleSubscriber(0).idNumber);
       const ids = hits.map((h) => h.dossierId);
       expect(ids).to.include.members([a.body.id, b.body.id]);
+      const dup = await call("GET", `/api/requests/${b.body.id}/duplicates`);
+      expect(dup.status).to.equal(200);
+      const mine = dup.body.items.filter((x: any) => x.otherDossier.id === a.body.id);
+      expect(mine).to.deep.equal([{
+        row: 1, fullName: "Nguyễn Văn Thử 1", idNumber: sampleSubscriber(0).idNumber,
+        otherDossier: { id: a.body.id, number: a.body.number, status: "draft", row: 1, fullName: "Nguyễn Văn Thử 1" },
+      }]);
+      expect(dup.body.items.every((x: any) => x.otherDossier.id !== b.body.id)).to.equal(true);
     });
 
     it("refuses a list for a kind that has none", async () => {
