@@ -94,7 +94,7 @@ export const dossiers = {
   organizationCodeRequired: "Hồ sơ cấp chứng thư số cho tổ chức phải có mã số thuế hoặc mã quan hệ ngân sách.",
   changesRequired: "Đề nghị thay đổi thông tin phải nêu ít nhất một thông tin thay đổi.",
   unknownKind: (kinds: string[]) => `Loại hồ sơ phải là một trong: ${kinds.join(", ")}.`,
-  unknownField: (field: string) => `Trường "${field}" không có trong hồ sơ.`,
+  unknownFields: (keys: string[]) => `Trường không có trong mẫu hồ sơ (kiểm tra lại tên trường): ${keys.join(", ")}.`,
 
   invalidId: "Mã hồ sơ không hợp lệ (phải là UUID).",
   notFound: (id: string) => `Không tìm thấy hồ sơ đề nghị "${id}".`,

@@ -309,6 +309,25 @@ describe("request dossiers API", () => {
       expect(empty.body.error.code).to.equal("patch_empty");
     });
 
+    it("takes back the dossier as GET returned it, changing only what was edited", async () => {
+      for (const kind of KINDS) {
+        const c = await post(sampleDossier(kind));
+        const got = (await call("GET", `/api/requests/${c.body.id}`)).body;
+        const r = await call("PATCH", `/api/requests/${c.body.id}`, { json: { ...got, channel: "post" } });
+        expect(r.status, `${kind}: ${JSON.stringify(r.body)}`).to.equal(200);
+        expect(r.body).to.deep.equal({ ...got, channel: "post", version: 2, updatedAt: r.body.updatedAt });
+        const h = await call("GET", `/api/requests/${c.body.id}/history`);
+        expect(h.body.items[1].changes).to.deep.equal([{ field: "channel", from: "in_person", to: "post" }]);
+      }
+    });
+
+    it("names a field that is not on the form instead of ignoring it", async () => {
+      const c = await post(sampleDossier("individual", 1));
+      const r = await call("PATCH", `/api/requests/${c.body.id}`, { json: { subcribers: [] } });
+      expect(r.status).to.equal(400);
+      expect(r.body.error.details.fields[0].message).to.match(/không có trong mẫu hồ sơ.*subcribers/);
+    });
+
     it("removes an optional field with null", async () => {
       const c = await post(sampleDossier("individual", 1));
       const r = await call("PATCH", `/api/requests/${c.body.id}`, { json: { receiver: null } });
