@@ -104,6 +104,8 @@ export const dossiers = {
     `Hồ sơ đã được người khác cập nhật (phiên bản ${actual}, bạn gửi phiên bản ${expected}). Tải lại hồ sơ rồi sửa lại.`,
   kindImmutable: "Không được đổi loại hồ sơ sau khi đã tạo; hãy tạo hồ sơ mới.",
   patchEmpty: "Không có thông tin nào để sửa.",
+  invalidVersion: "Phiên bản hồ sơ phải là số nguyên dương (lấy từ trường version của hồ sơ).",
+  statusByProcedure: "Không sửa trực tiếp trạng thái hồ sơ; trạng thái chỉ thay đổi qua các bước tiếp nhận, kiểm duyệt của thủ tục.",
   patchNotObject: "Nội dung sửa đổi phải là một đối tượng JSON.",
   subscribersNotSupported: (kind: string) => `Hồ sơ loại "${kind}" không có danh sách người được cấp chứng thư số.`,
 

@@ -302,6 +302,12 @@ describe("request dossiers API", () => {
       const stale = await call("PATCH", `/api/requests/${c.body.id}`, { json: { note: "x", version: 7 } });
       expect(stale.status).to.equal(409);
       expect(stale.body.error.message).to.match(/người khác cập nhật/);
+      const st = await call("PATCH", `/api/requests/${c.body.id}`, { json: { status: "accepted", note: "x" } });
+      expect(st.status).to.equal(400);
+      expect(st.body.error.message).to.match(/Không sửa trực tiếp trạng thái/);
+      const badVersion = await call("PATCH", `/api/requests/${c.body.id}`, { json: { note: "x", version: "1" } });
+      expect(badVersion.status).to.equal(400);
+      expect(badVersion.body.error.details.fields[0].field).to.equal("version");
       const arr = await call("PATCH", `/api/requests/${c.body.id}`, { json: [1] });
       expect(arr.status).to.equal(400);
       const empty = await call("PATCH", `/api/requests/${c.body.id}`, { json: { id: "x" } });

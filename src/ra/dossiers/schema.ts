@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { messages } from "../../messages";
 import {
-  budgetCode, choice, date, email, fax, idNumber, idNumberProblem, idTypeSchema, instant, list, mobile, object, optional,
+  budgetCode, choice, date, isCalendarDate, email, fax, idNumber, idNumberProblem, idTypeSchema, instant, list, mobile, object, optional,
   optionalText, phone, serial, taxCode, text, type IdType,
 } from "./fields";
 
@@ -78,7 +78,7 @@ function checkIdentity(p: { idType?: unknown; idNumber?: unknown; dateOfBirth?: 
       if (problem) ctx.addIssue({ code: "custom", message: problem, path: ["idNumber"], input: p.idNumber });
     }
   }
-  if (typeof p.dateOfBirth === "string" && typeof p.idIssueDate === "string" && p.idIssueDate < p.dateOfBirth) {
+  if (typeof p.dateOfBirth === "string" && typeof p.idIssueDate === "string" && isCalendarDate(p.dateOfBirth) && isCalendarDate(p.idIssueDate) && p.idIssueDate < p.dateOfBirth) {
     ctx.addIssue({ code: "custom", message: m.issueBeforeBirth(L.idIssueDate), path: ["idIssueDate"] });
   }
 }
