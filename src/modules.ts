@@ -1,5 +1,8 @@
 import type { Module } from "./service";
 import { core } from "./http/routes/core";
+import { publicSite } from "./web/public/module";
+import { staffAuth } from "./web/staff/module";
+import { dossiersModule } from "./ra/dossiers/module";
 
 /** The capabilities of the service, in start order. Each is one folder under src/. */
-export const modules: Module[] = [core];
+export const modules: Module[] = [core, publicSite, staffAuth, dossiersModule];

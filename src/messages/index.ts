@@ -4,5 +4,7 @@
  */
 import { common } from "./common";
 import { users } from "./users";
+import { web } from "./web";
+import { dossiers } from "./dossiers";
 
-export const messages = { common, users };
+export const messages = { common, users, web, dossiers };

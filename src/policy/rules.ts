@@ -6,11 +6,16 @@ import { allow } from "./policy";
  */
 
 // Users and configuration
-allow("admin", ["user.create", "user.list", "user.token", "user.roles", "calendar.edit"]);
+allow("admin", ["user.create", "user.list", "user.token", "user.roles", "user.password", "calendar.edit"]);
 
 // Outbox: operators see and replay the work queue
 allow(["admin", "ca_operator", "auditor"], "outbox.list");
 allow(["admin", "ca_operator"], "outbox.replay");
+
+// Request dossiers: clerks create and edit them (while draft or awaiting correction, checked by the
+// command); everyone who works on them reads them.
+allow("clerk", ["dossier.create", "dossier.edit"]);
+allow(["admin", "clerk", "reviewer", "ca_operator", "device_officer", "auditor"], ["dossier.read", "dossier.list"]);
 
 // Audit
 allow(["auditor", "admin"], "audit.read");
