@@ -3,6 +3,7 @@ import { core } from "./http/routes/core";
 import { publicSite } from "./web/public/module";
 import { staffAuth } from "./web/staff/module";
 import { dossiersModule } from "./ra/dossiers/module";
+import { documentsModule } from "./documents/module";
 
 /** The capabilities of the service, in start order. Each is one folder under src/. */
-export const modules: Module[] = [core, publicSite, staffAuth, dossiersModule];
+export const modules: Module[] = [core, publicSite, staffAuth, dossiersModule, documentsModule];

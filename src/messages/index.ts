@@ -6,5 +6,6 @@ import { common } from "./common";
 import { users } from "./users";
 import { web } from "./web";
 import { dossiers } from "./dossiers";
+import { documents } from "./documents";
 
-export const messages = { common, users, web, dossiers };
+export const messages = { common, users, web, dossiers, documents };

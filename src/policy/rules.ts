@@ -17,6 +17,9 @@ allow(["admin", "ca_operator"], "outbox.replay");
 allow("clerk", ["dossier.create", "dossier.edit"]);
 allow(["admin", "clerk", "reviewer", "ca_operator", "device_officer", "auditor"], ["dossier.read", "dossier.list"]);
 
+// Documents of a dossier (the request form as PDF, stored notices and records)
+allow(["clerk", "reviewer", "auditor", "admin"], "dossier.document");
+
 // Audit
 allow(["auditor", "admin"], "audit.read");
 
