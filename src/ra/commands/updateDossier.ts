@@ -12,7 +12,7 @@ import { dossierInvalid, dossierNotEditable, dossierNotFound, dossierVersionConf
 import { statusAfterEdit } from "../review/transitions";
 
 /** Fields of the response a client may send back in a PATCH without meaning to change them. */
-const READ_ONLY = new Set(["id", "number", "status", "validSince", "deadline", "createdAt", "updatedAt", "createdBy", "updatedBy", "form"]);
+const READ_ONLY = new Set(["id", "number", "status", "validSince", "deadline", "deadlineDate", "overdue", "createdAt", "updatedAt", "createdBy", "updatedBy", "form"]);
 
 /**
  * Edits a dossier's content while it is a draft or awaits correction (JSON merge patch, RFC 7396,
@@ -21,10 +21,16 @@ const READ_ONLY = new Set(["id", "number", "status", "validSince", "deadline", "
  */
 export async function updateDossier(db: Knex, actor: Actor, id: string, patch: Record<string, unknown>): Promise<Dossier> {
   authorize(actor, "dossier.edit");
-  const { version: expected, ...fields } = patch;
+  const { version: expected, status, ...fields } = patch;
+  if (expected !== undefined && !(Number.isInteger(expected) && (expected as number) >= 1)) {
+    throw dossierInvalid([{ field: "version", message: messages.dossiers.invalidVersion, code: "invalid_type" }]);
+  }
   for (const k of Object.keys(fields)) if (READ_ONLY.has(k)) delete fields[k];
   if (Object.keys(fields).length === 0) throw new DomainError("patch_empty", messages.dossiers.patchEmpty);
-  return modifyContent(db, actor, id, typeof expected === "number" ? expected : undefined, "updated", (current) => {
+  return modifyContent(db, actor, id, expected as number | undefined, "updated", (current, row) => {
+    if (status !== undefined && status !== row.status) {
+      throw new DomainError("dossier_status_by_procedure", messages.dossiers.statusByProcedure, { field: "status" });
+    }
     if (fields.kind !== undefined && fields.kind !== current.kind) {
       throw new DomainError("dossier_kind_immutable", messages.dossiers.kindImmutable, { field: "kind" });
     }

@@ -25,9 +25,10 @@ export const text = (label: string, max = 500) =>
     .min(1, m.empty(label))
     .max(max, m.tooLong(label, max));
 
-const absent = (v: unknown) => (v === null || (typeof v === "string" && v.trim() === "") ? undefined : v);
+const absent = (v: unknown) =>
+  v === null || (typeof v === "string" && v.trim() === "") || (Array.isArray(v) && v.length === 0) ? undefined : v;
 
-/** An optional field: absent, null and "" all mean "not given" (stored as absent). */
+/** An optional field: absent, null, "" and [] all mean "not given" (stored as absent). */
 export const optional = <T extends z.ZodType>(schema: T) => z.preprocess(absent, schema.optional()).optional();
 
 export const optionalText = (label: string, max = 500) => optional(text(label, max));
