@@ -4,7 +4,9 @@
  */
 import { common } from "./common";
 import { users } from "./users";
+import { calendar } from "./calendar";
 import { web } from "./web";
 import { dossiers } from "./dossiers";
+import { review } from "./review";
 
-export const messages = { common, users, web, dossiers };
+export const messages = { common, users, calendar, web, dossiers, review };
