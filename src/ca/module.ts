@@ -4,7 +4,10 @@ import { resolvePassphrase } from "./keys/passphrase";
 import { CaRegistry } from "./registry";
 import { createHierarchy, defaultCeremony } from "./ceremony";
 import * as caRoutes from "../http/routes/ca/ca";
+import * as certificateRoutes from "../http/routes/certificates/certificates";
 import "./policy";
+import { recoverPending } from "./issuance/issue";
+import { resumeBatches, stopBatches } from "./commands/batch";
 
 /**
  * The CA capability: unlocks the CA keys at start, creates a DEVELOPMENT hierarchy on an empty data
@@ -25,6 +28,7 @@ export async function initCa(s: Services): Promise<void> {
   s.ca = new CaRegistry(s.db, passphrase);
   // Fail at start, not at the first issuance, when the passphrase does not open the keys.
   await s.ca.issuingSigner();
+  await recoverPending(s);
   const dev = (await cas.list(s.db)).filter((c) => c.development);
   if (dev.length) s.log.warn({ cas: dev.map((c) => c.name) }, "CA PHÁT TRIỂN đang hoạt động (DEVELOPMENT CA)");
 }
@@ -34,5 +38,12 @@ export const ca: Module = {
   init: initCa,
   routes(api) {
     caRoutes.register(api);
+    certificateRoutes.register(api);
+  },
+  async start(s) {
+    await resumeBatches(s);
+  },
+  async stop(s) {
+    await stopBatches(s);
   },
 };

@@ -22,6 +22,8 @@ export const ca = {
   invalidityAfterRevocation: "Ngày mất hiệu lực (invalidityDate) không được sau thời điểm thu hồi.",
   pkcs12PasswordWeak: "Mật khẩu bảo vệ tệp PKCS#12 cần tối thiểu 8 ký tự.",
   issuanceFailed: "Không ký được chứng thư; yêu cầu đã được hủy an toàn. Vui lòng thử lại.",
+  keyMissing: "Cần gửi yêu cầu cấp chứng thư (csr) hoặc chọn tạo khóa tại máy chủ (keyGeneration: \"server\" kèm pkcs12Password).",
+  keySourceAmbiguous: "Chỉ chọn một cách: gửi CSR hoặc tạo khóa tại máy chủ, không cả hai.",
   batchNotFound: (id: string) => `Không tìm thấy lô cấp chứng thư ${id}.`,
   nonAsciiEmail: (e: string) => `Địa chỉ thư điện tử "${e}" phải ở dạng ASCII (tên miền quốc tế cần chuyển sang punycode).`,
   invalidDnsName: (d: string) => `Tên miền "${d}" không hợp lệ.`,

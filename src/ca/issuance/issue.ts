@@ -84,6 +84,14 @@ interface Prepared {
   row: certificates.NewCertificateRow;
 }
 
+/** The profile checks alone (subject, key, usage): throws the DomainError a request would get. */
+export function checkItem(item: IssueItem): void {
+  const profile = getProfile(item.profile);
+  checkSubject(profile, item.subject);
+  checkKey(profile, item.spki);
+  if (item.usage && !profile.usages?.[item.usage]) throw new DomainError("invalid_usage", messages.ca.profileNeeds(profile.name, Object.keys(profile.usages ?? {}).join("/") || "—"), { usage: item.usage });
+}
+
 /** Checks one item against its profile and builds its TBSCertificate (no I/O). */
 export function prepare(s: Services, signer: CaSigner, actor: Actor | string, item: IssueItem, now: Date): Prepared {
   const profile = getProfile(item.profile);
