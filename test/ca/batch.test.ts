@@ -115,7 +115,7 @@ describe("batch issuance", () => {
       const r = await svc.request("POST", "/api/certificate-batches", { token: op, json: { dossierId: "d-1", items } });
       expect(r.status, await r.clone().text()).to.equal(202);
       const { id } = (await r.json()) as { id: string };
-      let b: { status: string; issued: number; failed: number; errors: { index: number; code: string }[] } = { status: "", issued: 0, failed: 0, errors: [] };
+      let b: { status: string; issued: number; failed: number; errors: { index: number; code: string; message: string }[] } = { status: "", issued: 0, failed: 0, errors: [] };
       await waitFor(async () => {
         b = (await (await svc.request("GET", `/api/certificate-batches/${id}`, { token: op })).json()) as typeof b;
         return b.status === "done";
