@@ -5,6 +5,7 @@ import { CaRegistry } from "./registry";
 import { createHierarchy, defaultCeremony } from "./ceremony";
 import * as caRoutes from "../http/routes/ca/ca";
 import * as certificateRoutes from "../http/routes/certificates/certificates";
+import * as dossierCertificateRoutes from "../http/routes/certificates/requests";
 import "./policy";
 import { recoverPending } from "./issuance/issue";
 import { resumeBatches, stopBatches } from "./commands/batch";
@@ -39,6 +40,7 @@ export const ca: Module = {
   routes(api) {
     caRoutes.register(api);
     certificateRoutes.register(api);
+    dossierCertificateRoutes.register(api);
   },
   async start(s) {
     await resumeBatches(s);

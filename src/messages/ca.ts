@@ -24,6 +24,12 @@ export const ca = {
   issuanceFailed: "Không ký được chứng thư; yêu cầu đã được hủy an toàn. Vui lòng thử lại.",
   keyMissing: "Cần gửi yêu cầu cấp chứng thư (csr) hoặc chọn tạo khóa tại máy chủ (keyGeneration: \"server\" kèm pkcs12Password).",
   keySourceAmbiguous: "Chỉ chọn một cách: gửi CSR hoặc tạo khóa tại máy chủ, không cả hai.",
+  dossierKindNotIssuable: (kind: string) => `Hồ sơ loại "${kind}" không cấp chứng thư mới (gia hạn, thay đổi, thu hồi có thao tác riêng).`,
+  dossierNotAccepted: (number: string, status: string) => `Hồ sơ ${number} đang ở trạng thái "${status}": chỉ cấp chứng thư cho hồ sơ đã được chấp nhận.`,
+  listIndexNotFound: (what: "subscriber" | "asset", index: number, length: number) =>
+    `Hồ sơ không có ${what === "subscriber" ? "người" : "tài sản kỹ thuật"} số thứ tự ${index} (danh sách có ${length} mục, đánh số từ 0).`,
+  holderRequired: "Cần chỉ rõ người nhận (subscriber) hoặc tài sản kỹ thuật (asset) trong danh sách của hồ sơ.",
+  alreadyIssued: (serial: string) => `Mục này của hồ sơ đã có chứng thư số ${serial} còn hiệu lực.`,
   batchNotFound: (id: string) => `Không tìm thấy lô cấp chứng thư ${id}.`,
   nonAsciiEmail: (e: string) => `Địa chỉ thư điện tử "${e}" phải ở dạng ASCII (tên miền quốc tế cần chuyển sang punycode).`,
   invalidDnsName: (d: string) => `Tên miền "${d}" không hợp lệ.`,
