@@ -8,5 +8,6 @@ import { calendar } from "./calendar";
 import { web } from "./web";
 import { dossiers } from "./dossiers";
 import { review } from "./review";
+import { ca } from "./ca";
 
-export const messages = { common, users, calendar, web, dossiers, review };
+export const messages = { common, users, calendar, web, dossiers, review, ca };
