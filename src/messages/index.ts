@@ -9,5 +9,6 @@ import { web } from "./web";
 import { dossiers } from "./dossiers";
 import { review } from "./review";
 import { documents } from "./documents";
+import { ca } from "./ca";
 
-export const messages = { common, users, calendar, web, dossiers, review, documents };
+export const messages = { common, users, calendar, web, dossiers, review, documents, ca };

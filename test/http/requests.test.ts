@@ -488,6 +488,13 @@ describe("request dossiers API", () => {
       expect((await put.json()).quantity).to.equal(1);
     });
 
+    it("takes a 2,000-person list in the JSON of POST too", async () => {
+      const r = await post(sampleDossier("individual", 2000));
+      expect(r.status).to.equal(201);
+      expect(r.body.quantity).to.equal(2000);
+      expect(r.body.subscribers[1999].fullName).to.equal("Nguyễn Văn Thử 2000");
+    });
+
     it("finds the same identity number across dossiers", async () => {
       const a = await post(sampleDossier("individual", 1));
       const b = await post(sampleDossier("organization", 2));
