@@ -30,7 +30,7 @@ export const baseName = (attr: string) => attr.split(";")[0].toLowerCase();
 const asString = (v: unknown) => (Buffer.isBuffer(v) ? v.toString("utf8") : String(v ?? ""));
 
 /**
- * ldapjs hands substring components over in their RFC 4515 string form ("c\e1\bb\95ng" for
+ * ldapjs hands filter values over in their RFC 4515 string form ("c\e1\bb\95ng" for
  * "cổng"): decode \XX escapes back to the UTF-8 value.
  */
 export function unescapeFilterValue(v: unknown): string {
@@ -74,11 +74,11 @@ export function normalizeFilter(f: any): Matcher {
       return new PresenceFilter({ attribute: baseName(f.attribute) }) as unknown as Matcher;
     case "EqualityFilter":
     case "ApproximateFilter":
-      return new EqualityFilter({ attribute: baseName(f.attribute), value: normalizeValue(asString(f.value)) }) as unknown as Matcher;
+      return new EqualityFilter({ attribute: baseName(f.attribute), value: normalizeValue(unescapeFilterValue(f.value)) }) as unknown as Matcher;
     case "GreaterThanEqualsFilter":
-      return new GreaterThanEqualsFilter({ attribute: baseName(f.attribute), value: normalizeValue(asString(f.value)) }) as unknown as Matcher;
+      return new GreaterThanEqualsFilter({ attribute: baseName(f.attribute), value: normalizeValue(unescapeFilterValue(f.value)) }) as unknown as Matcher;
     case "LessThanEqualsFilter":
-      return new LessThanEqualsFilter({ attribute: baseName(f.attribute), value: normalizeValue(asString(f.value)) }) as unknown as Matcher;
+      return new LessThanEqualsFilter({ attribute: baseName(f.attribute), value: normalizeValue(unescapeFilterValue(f.value)) }) as unknown as Matcher;
     case "SubstringFilter":
       return new SubstringFilter({
         attribute: baseName(f.attribute),
