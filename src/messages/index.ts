@@ -4,6 +4,7 @@
  */
 import { common } from "./common";
 import { users } from "./users";
+import { web } from "./web";
 import { directory } from "./directory";
 
-export const messages = { common, users, directory };
+export const messages = { common, users, web, directory };

@@ -6,7 +6,7 @@ import { allow } from "./policy";
  */
 
 // Users and configuration
-allow("admin", ["user.create", "user.list", "user.token", "user.roles", "calendar.edit"]);
+allow("admin", ["user.create", "user.list", "user.token", "user.roles", "user.password", "calendar.edit"]);
 
 // Outbox: operators see and replay the work queue
 allow(["admin", "ca_operator", "auditor"], "outbox.list");
