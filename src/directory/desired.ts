@@ -86,10 +86,12 @@ export async function loadHolder(db: Db, base: string, serial: string, now = new
     .whereNotNull("handed_over_at")
     .whereIn("status", ["issued", "revoked"])
     .where((q) => {
-      if (row.uid) q.orWhere({ uid: row.uid });
-      if (row.email) q.orWhere({ email: row.email });
-      if (row.subject_cn) q.orWhere({ subject_cn: row.subject_cn });
-      q.orWhere({ serial });
+      // Narrow by an indexed column that the holder's certificates share (uid, email), then keep
+      // those that land on the same DN.
+      if (placement.kind === "person" && row.uid) q.where({ uid: row.uid });
+      else if (placement.kind === "person" && row.email) q.where({ email: row.email });
+      else if (row.subject_cn) q.where({ subject_cn: row.subject_cn });
+      else q.where({ serial });
     });
   const certs: ParsedCertificate[] = [];
   for (const c of candidates) {

@@ -4,6 +4,7 @@ import type { Logger } from "../log";
 import { dnKey, DnSyntaxError, parseDn } from "./dn";
 import { baseName, normalizeFilter, SearchTimeLimitExceeded, type DirectoryIndex, type Scope } from "./index";
 import { messages } from "../messages";
+import { BerFramer } from "./berGuard";
 
 /**
  * The embedded LDAPv3 directory: anonymous bind and search over the in-memory index, nothing else.
@@ -85,7 +86,22 @@ export async function startDirectoryServer(opts: DirectoryServerOptions): Promis
   const server = ldap.createServer({
     connectionRouter: (socket: net.Socket) => {
       socket.setNoDelay(true);
+      socket.on("error", () => socket.destroy());
       server.newConnection(socket);
+      // ldapjs's parser loops or throws on some malformed BER from inside its 'data' listener,
+      // which would take the whole process down: frame and check each message first (berGuard.ts),
+      // parse under a guard, and drop such a connection.
+      const parser = (socket as any).parser;
+      const framer = new BerFramer();
+      socket.removeAllListeners("data");
+      socket.on("data", (data: Buffer) => {
+        try {
+          for (const msg of framer.push(data)) parser.write(msg);
+        } catch (err) {
+          log.debug({ err: (err as Error).message }, "directory: malformed LDAP message, connection closed");
+          socket.destroy();
+        }
+      });
     },
   });
   server.on("error", (err: Error) => log.warn({ err: err.message }, "directory server error"));

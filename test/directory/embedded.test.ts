@@ -167,6 +167,54 @@ describe("embedded LDAP directory", function () {
     }
   });
 
+  it("survives garbage and truncated messages on the wire", async () => {
+    const net = await import("node:net");
+    const { port } = svc.services.directoryServer!;
+    const garbage = [
+      Buffer.from([0x30, 0x84, 0xff, 0xff, 0xff, 0xff]), // absurd length
+      Buffer.from([0x30, 0x05, 0x02, 0x01, 0x01, 0x63]), // truncated search
+      Buffer.from("GET / HTTP/1.1\r\n\r\n"),
+      Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 131 + 7) & 0xff)),
+    ];
+    for (const g of garbage) {
+      await new Promise<void>((resolve) => {
+        const sock = net.connect(port, "127.0.0.1", () => sock.end(g));
+        sock.on("error", () => resolve());
+        sock.on("close", () => resolve());
+        sock.resume();
+        setTimeout(() => { sock.destroy(); resolve(); }, 500);
+      });
+    }
+    expect(await dns("(mail=binh@vpcp.gov.vn)")).to.have.length(1);
+  });
+
+  it("survives 400 mutated search requests (fixed seed)", async () => {
+    const net = await import("node:net");
+    const { port } = svc.services.directoryServer!;
+    // A valid search request: (&(mail=a@b.vn)(cn=*x*)(!(uid=1))) under the base, attributes cn and userCertificate;binary.
+    const valid = Buffer.from("30780201016373041b6f3d42616e20436f20796575204368696e68207068752c633d564e0a01020a0100020100020100010100a027a30e04046d61696c04066140622e766ea4090402636e3003810178a20aa3080403756964040131301c0402636e04167573657243657274696669636174653b62696e617279", "hex");
+    let seed = 20261125;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const batch: Buffer[] = [];
+    for (let i = 0; i < 400; i++) {
+      const b = Buffer.from(valid);
+      const flips = 1 + Math.floor(rand() * 4);
+      for (let k = 0; k < flips; k++) b[Math.floor(rand() * b.length)] = Math.floor(rand() * 256);
+      batch.push(rand() < 0.2 ? b.subarray(0, Math.floor(rand() * b.length)) : b);
+    }
+    for (let i = 0; i < batch.length; i += 20) {
+      await Promise.all(batch.slice(i, i + 20).map((msg) => new Promise<void>((resolve) => {
+        const sock = net.connect(port, "127.0.0.1", () => sock.end(msg));
+        const done = () => { clearTimeout(t); sock.destroy(); resolve(); };
+        const t = setTimeout(done, 300);
+        sock.on("error", done);
+        sock.on("close", done);
+        sock.resume();
+      })));
+    }
+    expect(await dns("(mail=binh@vpcp.gov.vn)")).to.have.length(1);
+  });
+
   it("reports itself in /healthz", async () => {
     const health = (await (await svc.request("GET", "/healthz")).json()) as any;
     expect(health.checks.directory).to.include({ status: "ok", mode: "embedded", url });
