@@ -82,10 +82,13 @@ export async function startDirectoryServer(opts: DirectoryServerOptions): Promis
   const maxTime = opts.maxTimeLimit ?? 10;
   const baseKey = dnKey(base);
 
+  const sockets = new Set<net.Socket>();
   // TCP_NODELAY: without it a client with one request in flight waits ~40 ms per answer (Nagle).
   const server = ldap.createServer({
     connectionRouter: (socket: net.Socket) => {
       socket.setNoDelay(true);
+      sockets.add(socket);
+      socket.once("close", () => sockets.delete(socket));
       socket.on("error", () => socket.destroy());
       server.newConnection(socket);
       // ldapjs's parser loops or throws on some malformed BER from inside its 'data' listener,
@@ -188,7 +191,7 @@ export async function startDirectoryServer(opts: DirectoryServerOptions): Promis
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        for (const c of server._connections ?? []) c.destroy?.();
+        for (const socket of sockets) socket.destroy(); // close() alone waits for idle clients
       }),
   };
 }
