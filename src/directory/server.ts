@@ -4,7 +4,7 @@ import type { Logger } from "../log";
 import { dnKey, DnSyntaxError, parseDn } from "./dn";
 import { baseName, normalizeFilter, SearchTimeLimitExceeded, type DirectoryIndex, type Scope } from "./index";
 import { messages } from "../messages";
-import { BerFramer } from "./berGuard";
+import { BerFramer, searchBaseOf, searchDone } from "./berGuard";
 
 /**
  * The embedded LDAPv3 directory: anonymous bind and search over the in-memory index, nothing else.
@@ -76,6 +76,17 @@ function wireDn(dn: string): object {
   return w;
 }
 
+/** Whether ldapjs (which drops the connection otherwise) and our own parser both accept a base DN. */
+function validBase(dn: string): boolean {
+  try {
+    ldap.parseDN(dn);
+    parseDn(dn);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function startDirectoryServer(opts: DirectoryServerOptions): Promise<DirectoryServer> {
   const { index, base, log } = opts;
   const maxSize = opts.maxSizeLimit ?? 1000;
@@ -99,7 +110,14 @@ export async function startDirectoryServer(opts: DirectoryServerOptions): Promis
       socket.removeAllListeners("data");
       socket.on("data", (data: Buffer) => {
         try {
-          for (const msg of framer.push(data)) parser.write(msg);
+          for (const msg of framer.push(data)) {
+            const search = searchBaseOf(msg);
+            if (search && !validBase(search.base)) {
+              socket.write(searchDone(search.messageId, 34, messages.directory.invalidDn));
+              continue;
+            }
+            parser.write(msg);
+          }
         } catch (err) {
           log.debug({ err: (err as Error).message }, "directory: malformed LDAP message, connection closed");
           socket.destroy();
@@ -107,7 +125,9 @@ export async function startDirectoryServer(opts: DirectoryServerOptions): Promis
       });
     },
   });
-  server.on("error", (err: Error) => log.warn({ err: err.message }, "directory server error"));
+  // ldapjs emits 'error' for every unparsable message: without a listener that would crash the
+  // process; with one at warn level a client could fill the log.
+  server.on("error", (err: Error) => log.debug({ err: err.message }, "directory server error"));
   server.on("clientError", (err: Error) => log.debug({ err: err.message }, "directory client error"));
 
   const refuseWrite = (_req: unknown, _res: unknown, next: (e: Error) => void) =>

@@ -130,6 +130,8 @@ describe("embedded LDAP directory", function () {
     const missing = await ldapsearch(url, `ou=Không có,${BASE}`, "(objectClass=*)", ["1.1"]);
     expect(missing.code).to.equal(32);
     expect(missing.stderr).to.include(`Matched DN: ${BASE}`);
+    const invalid = await ldapsearch(url, "không phải DN", "(objectClass=*)", ["1.1"]);
+    expect(invalid.code).to.equal(34);
   });
 
   it("refuses writes and non-anonymous binds", async () => {
