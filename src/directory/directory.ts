@@ -8,7 +8,7 @@ import { DirectoryClient, DirectoryUnavailable } from "./client";
 import { caEntry, casContainer, baseEntry, CERT_ATTR, CA_CERT_ATTR, CRL_ATTR, DELTA_CRL_ATTR, isPublishable, type CaRow, type DirEntry } from "./dit";
 import { loadDesired, loadHolder } from "./desired";
 import { latestCrls } from "./crlSource";
-import { DirectoryIndex } from "./index";
+import { DirectoryIndex } from "./searchIndex";
 import { diffTrees, type EntryDiff } from "./diff";
 import { dnKey } from "./dn";
 

@@ -2,7 +2,7 @@ import type net from "node:net";
 import * as ldapjs from "ldapjs";
 import type { Logger } from "../log";
 import { dnKey, DnSyntaxError, parseDn } from "./dn";
-import { baseName, normalizeFilter, SearchTimeLimitExceeded, type DirectoryIndex, type Scope } from "./index";
+import { baseName, normalizeFilter, SearchTimeLimitExceeded, type DirectoryIndex, type Scope } from "./searchIndex";
 import { messages } from "../messages";
 import { BerFramer, searchBaseOf, searchDone } from "./berGuard";
 
