@@ -8,6 +8,18 @@ import { dossiersModule } from "./ra/dossiers/module";
 import { reviewModule } from "./ra/review/module";
 import { documentsModule } from "./documents/module";
 import { ca } from "./ca/module";
+import { directory } from "./directory/module";
 
 /** The capabilities of the service, in start order. Each is one folder under src/. */
-export const modules: Module[] = [core, calendarModule, mailModule, publicSite, staffAuth, dossiersModule, documentsModule, reviewModule, ca];
+export const modules: Module[] = [
+  core,
+  calendarModule,
+  mailModule,
+  publicSite,
+  staffAuth,
+  dossiersModule,
+  documentsModule,
+  reviewModule,
+  ca,
+  directory,
+];

@@ -10,5 +10,16 @@ import { dossiers } from "./dossiers";
 import { review } from "./review";
 import { documents } from "./documents";
 import { ca } from "./ca";
+import { directory } from "./directory";
 
-export const messages = { common, users, calendar, web, dossiers, review, documents, ca };
+export const messages = {
+  common,
+  users,
+  calendar,
+  web,
+  dossiers,
+  review,
+  documents,
+  ca,
+  directory,
+};
