@@ -3,7 +3,7 @@ import path from "node:path";
 import fc from "fast-check";
 import { expect } from "chai";
 import type { TestService } from "../support/service";
-import type { TestCa } from "../support/testCa";
+import { createTestCa, type TestCa } from "../support/testCa";
 import { openssl, startStatusService } from "../support/status";
 
 /** OCSPResponse ::= SEQUENCE { responseStatus ENUMERATED, … }: the status of a DER answer. */
@@ -93,7 +93,6 @@ describe("OCSP responder (RFC 6960, RFC 5019)", function () {
 
   it("answers unknown when the issuer key hash does not match (-VAfile), and unauthorized for a foreign CA", async () => {
     // Another key under the same name: issuerNameHash matches, issuerKeyHash does not → unknown.
-    const { createTestCa } = await import("../support/testCa");
     const twin = await createTestCa(svc.services.db, "twin-ca", { subjectName: ca.name });
     await svc.services.db("cas").where({ name: "twin-ca" }).update({ active: false });
     fs.writeFileSync(path.join(dir, "twin.pem"), twin.pem);
@@ -156,7 +155,7 @@ describe("OCSP responder (RFC 6960, RFC 5019)", function () {
   it("answers malformed, truncated and random requests with an OCSP error status, never a 500", async () => {
     const req = fs.readFileSync(path.join(dir, "req.der"));
     const post = async (body: Buffer) => {
-      const r = await svc.request("POST", "/ocsp", { body, headers: { "content-type": "application/ocsp-request" } });
+      const r = await svc.request("POST", "/ocsp", { body: new Uint8Array(body), headers: { "content-type": "application/ocsp-request" } });
       expect(r.status).to.equal(200);
       expect(r.headers.get("content-type")).to.equal("application/ocsp-response");
       return responseStatus(Buffer.from(await r.arrayBuffer()));
