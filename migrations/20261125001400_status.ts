@@ -5,6 +5,10 @@ import type { Knex } from "knex";
  * and the pre-signed OCSP responses.
  */
 export async function up(knex: Knex): Promise<void> {
+  // CRL pages are read by keyset on the serial within a CA's revoked certificates (src/ca/crl/store.ts).
+  await knex.schema.alterTable("certificates", (t) => {
+    t.index(["ca_name", "status", "serial"], "certificates_ca_status_serial_index");
+  });
   await knex.schema.createTable("crls", (t) => {
     t.increments("id");
     t.string("ca_name", 64).notNullable().references("cas.name");
@@ -56,4 +60,7 @@ export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTableIfExists("ocsp_responses");
   await knex.schema.dropTableIfExists("service_keys");
   await knex.schema.dropTableIfExists("crls");
+  await knex.schema.alterTable("certificates", (t) => {
+    t.dropIndex(["ca_name", "status", "serial"], "certificates_ca_status_serial_index");
+  });
 }
