@@ -2,6 +2,8 @@ import type Koa from "koa";
 import { DomainError, type ErrorKind } from "../errors";
 import { messages } from "../messages";
 import type { Logger } from "../log";
+import type { Knex } from "knex";
+import * as audit from "../audit/audit";
 
 /** The one table from domain error kinds to HTTP statuses. */
 export const statusOfKind: Record<ErrorKind, number> = {
@@ -29,7 +31,7 @@ export const errorBody = (code: string, message: string, details: Record<string,
  * anything else is a 500 with a generic message and no stack (the stack goes to the log).
  * Routes that speak another protocol (OCSP, TSA) catch their own errors and answer in it.
  */
-export function errorHandler(log: Logger): Koa.Middleware {
+export function errorHandler(log: Logger, db?: Knex): Koa.Middleware {
   return async (ctx, next) => {
     try {
       await next();
@@ -43,6 +45,16 @@ export function errorHandler(log: Logger): Koa.Middleware {
     } catch (err) {
       if (err instanceof DomainError) {
         ctx.status = statusOfKind[err.kind];
+        // Refused (403, 409) and rejected (400) requests of signed-in users are audit rows.
+        const actor = ctx.state.actor;
+        if (db && actor && ["forbidden", "conflict", "invalid"].includes(err.kind)) {
+          await audit
+            .append(db, {
+              actor, action: err.kind === "invalid" ? "request.rejected" : "request.refused",
+              details: { method: ctx.method, path: ctx.path, code: err.code },
+            })
+            .catch((e) => log.error({ err: e }, "audit append failed"));
+        }
         ctx.body = errorBody(err.code, err.message, err.details);
         if (err.kind === "rate_limited" && typeof err.details.retryAfter === "number") {
           ctx.set("Retry-After", String(err.details.retryAfter));

@@ -41,8 +41,8 @@ export const statusModule: Module = {
   name: "status",
   init(s) {
     s.status = {
-      // Replaced by the CA core's signer registry when it is loaded (see wire()).
-      signers: async () => undefined,
+      // The CA core's registry (src/ca/registry.ts); a CA whose key cannot be opened here has none.
+      signers: async (name) => (s.ca ? s.ca.signer(name).catch(() => undefined) : undefined),
       keys: undefined as unknown as ServiceKeys,
       crl: new CrlService(s),
       ocsp: new OcspResponder(s),
@@ -58,8 +58,12 @@ export const statusModule: Module = {
   },
   jobs: [crlRegenerate, ocspRefresh],
   start(s) {
-    s.status.crl.start();
-    s.status.ocsp.start();
+    // The schedules (CRL re-issue, OCSP pre-signing) run with the in-process outbox worker;
+    // OUTBOX_POLL_MS=0 (tests, a node that only serves) turns both off.
+    if (s.config.OUTBOX_POLL_MS > 0) {
+      s.status.crl.start();
+      s.status.ocsp.start();
+    }
   },
   stop(s) {
     s.status.crl.stop();

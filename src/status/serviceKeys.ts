@@ -6,7 +6,8 @@ import * as audit from "../audit/audit";
 import { systemActor } from "../auth/actor";
 import * as der from "./der";
 import { certInfo, type CertInfo } from "./certInfo";
-import { open, passphrase, seal } from "./envelope";
+import { openKey, sealKey } from "../ca/keys/envelope";
+import { resolvePassphrase } from "../ca/keys/passphrase";
 
 export type ServicePurpose = "ocsp" | "tsa";
 
@@ -59,6 +60,11 @@ export class ServiceKeys {
 
   constructor(private s: Services) {}
 
+  /** The CA passphrase seals the service keys too (same envelope as CA keys, src/ca/keys). */
+  private passphrase(): string {
+    return resolvePassphrase(this.s.config, this.s.log, { create: false }).passphrase;
+  }
+
   /** The current key for a purpose and CA; loads it, or issues a new one when missing or due for renewal. */
   async get(purpose: ServicePurpose, caName: string): Promise<ServiceKey> {
     const k = `${purpose}\u0000${caName}`;
@@ -83,7 +89,7 @@ export class ServiceKeys {
       const cert = certInfo(Buffer.from(row.certificate));
       // A key certified by a previous CA certificate (re-keyed CA) is replaced.
       if (!caDer || certInfo(caDer).subjectDer.equals(cert.issuerDer)) {
-        return this.toKey(row.id, purpose, caName, cert, crypto.createPrivateKey({ key: open(Buffer.from(row.key_encrypted), passphrase(config)), format: "der", type: "pkcs8" }));
+        return this.toKey(row.id, purpose, caName, cert, crypto.createPrivateKey({ key: await openKey(Buffer.from(row.key_encrypted), this.passphrase()), format: "der", type: "pkcs8" }));
       }
     }
     if (!signer) throw new Error(`no signer for CA ${caName}`);
@@ -132,7 +138,7 @@ export class ServiceKeys {
     );
     const signature = Buffer.from(await signer.sign(tbs));
     const certDer = der.seq(tbs, signer.signatureAlgorithmDer, der.bitString(signature));
-    const sealed = seal(privateKey.export({ type: "pkcs8", format: "der" }), passphrase(config));
+    const sealed = await sealKey(privateKey.export({ type: "pkcs8", format: "der" }), this.passphrase());
     const now = new Date().toISOString();
     const id = await db.transaction(async (trx) => {
       await trx("service_keys").where({ purpose, ca_name: signer.name, active: true }).update({ active: false });

@@ -116,9 +116,8 @@ export class TimestampAuthority {
 
   private async keyParts(): Promise<KeyParts> {
     if (this.parts && this.parts.key.notAfter.getTime() - Date.now() > 365 * 86400_000) return this.parts;
-    const ca = await this.s.db("cas").where({ active: true, role: "issuing" }).orderBy("created_at", "desc").first();
-    if (!ca) throw new Error("no issuing CA for the TSA");
-    const key = await this.s.status.keys.get("tsa", ca.name);
+    // The TSA certificate comes from the current issuing CA (src/ca/registry.ts).
+    const key = await this.s.status.keys.get("tsa", await this.s.ca.issuingName());
     if (this.parts?.key === key) return this.parts;
     const cert = key.certificate;
     const certHash = crypto.createHash("sha256").update(cert.der).digest();

@@ -43,11 +43,11 @@ function certificate(o: { serial: string; issuer: Buffer; subject: Buffer; spki:
   return der.seq(tbs, SHA256_RSA, der.bitString(crypto.sign("sha256", tbs, o.key)));
 }
 
-export async function createTestCa(db: Knex, caName = "test-ca", opts: { subjectName?: string } = {}): Promise<TestCa> {
+export async function createTestCa(db: Knex, caName = "test-ca", opts: { subjectDer?: Buffer } = {}): Promise<TestCa> {
   const { publicKey, privateKey } = (await generateKeyPair("rsa", { modulusLength: 2048 })) as crypto.KeyPairKeyObjectResult;
   const spki = publicKey.export({ type: "spki", format: "der" });
   const ski = crypto.createHash("sha1").update(keyBits(spki)).digest();
-  const subject = name(`${opts.subjectName ?? caName} (thử nghiệm)`, "Ban Cơ yếu Chính phủ");
+  const subject = opts.subjectDer ?? name(`${caName} (thử nghiệm)`, "Ban Cơ yếu Chính phủ");
   const notBefore = new Date(Date.now() - 86400_000);
   const notAfter = new Date(Date.now() + 10 * 365 * 86400_000);
   const caDer = certificate({

@@ -4,7 +4,6 @@ import path from "node:path";
 import fc from "fast-check";
 import { expect } from "chai";
 import type { TestService } from "../support/service";
-import type { TestCa } from "../support/testCa";
 import { openssl, startStatusService } from "../support/status";
 import * as der from "../../src/status/der";
 
@@ -26,8 +25,7 @@ function statusOf(b: Buffer): { status: number; failBits: number[] } {
 
 describe("Timestamp authority (RFC 3161)", function () {
   let svc: TestService;
-  let ca: TestCa;
-  let dir: string;
+    let dir: string;
 
   const post = async (body: Buffer, type = "application/timestamp-query") => {
     const r = await svc.request("POST", "/tsa", { body: new Uint8Array(body), headers: { "content-type": type } });
@@ -37,7 +35,7 @@ describe("Timestamp authority (RFC 3161)", function () {
   };
 
   before(async () => {
-    ({ svc, ca, dir } = await startStatusService({ TSA_POLICY_OID: "1.2.3.4.5" }));
+    ({ svc, dir } = await startStatusService({ TSA_POLICY_OID: "1.2.3.4.5" }));
     fs.writeFileSync(path.join(dir, "data.txt"), "Quyết định số 123/QĐ-BCY ngày 25 tháng 11 năm 2026\n");
   });
   after(async () => svc?.stop());

@@ -3,8 +3,9 @@ import path from "node:path";
 import fc from "fast-check";
 import { expect } from "chai";
 import type { TestService } from "../support/service";
-import { createTestCa, type TestCa } from "../support/testCa";
-import { openssl, startStatusService } from "../support/status";
+import { createTestCa } from "../support/testCa";
+import { certInfo } from "../../src/status/certInfo";
+import { openssl, startStatusService, type IssuingCa } from "../support/status";
 
 /** OCSPResponse ::= SEQUENCE { responseStatus ENUMERATED, … }: the status of a DER answer. */
 const responseStatus = (b: Buffer) => {
@@ -16,13 +17,13 @@ const responseStatus = (b: Buffer) => {
 
 describe("OCSP responder (RFC 6960, RFC 5019)", function () {
   let svc: TestService;
-  let ca: TestCa;
+  let ca: IssuingCa;
   let dir: string;
   let leaf: { serial: string; pem: string };
   let other: { serial: string; pem: string };
   let url: string;
 
-  const ocsp = (args: string[]) => openssl(["ocsp", "-issuer", "ca.pem", "-CAfile", "ca.pem", "-url", url, ...args], { cwd: dir });
+  const ocsp = (args: string[]) => openssl(["ocsp", "-issuer", "issuing.pem", "-CAfile", "ca.pem", "-url", url, ...args], { cwd: dir });
 
   before(async () => {
     ({ svc, ca, dir } = await startStatusService());
@@ -93,7 +94,7 @@ describe("OCSP responder (RFC 6960, RFC 5019)", function () {
 
   it("answers unknown when the issuer key hash does not match (-VAfile), and unauthorized for a foreign CA", async () => {
     // Another key under the same name: issuerNameHash matches, issuerKeyHash does not → unknown.
-    const twin = await createTestCa(svc.services.db, "twin-ca", { subjectName: ca.name });
+    const twin = await createTestCa(svc.services.db, "twin-ca", { subjectDer: certInfo(Buffer.from((await svc.services.db("cas").where({ name: ca.name }).first()).certificate)).subjectDer });
     await svc.services.db("cas").where({ name: "twin-ca" }).update({ active: false });
     fs.writeFileSync(path.join(dir, "twin.pem"), twin.pem);
     const t = await openssl(["ocsp", "-issuer", "twin.pem", "-serial", "0x" + other.serial, "-url", url, "-VAfile", "responder.pem"], { cwd: dir });
@@ -108,7 +109,7 @@ describe("OCSP responder (RFC 6960, RFC 5019)", function () {
   });
 
   it("serves GET /ocsp/{base64} with RFC 5019 cache headers and 304 on If-None-Match", async () => {
-    await openssl(["ocsp", "-issuer", "ca.pem", "-cert", "other.pem", "-no_nonce", "-reqout", "req.der"], { cwd: dir });
+    await openssl(["ocsp", "-issuer", "issuing.pem", "-cert", "other.pem", "-no_nonce", "-reqout", "req.der"], { cwd: dir });
     const req = fs.readFileSync(path.join(dir, "req.der"));
     const p = "/ocsp/" + encodeURIComponent(req.toString("base64"));
     const r = await svc.request("GET", p);
@@ -122,7 +123,7 @@ describe("OCSP responder (RFC 6960, RFC 5019)", function () {
     expect(etag).to.match(/^".+"$/);
     const body = Buffer.from(await r.arrayBuffer());
     fs.writeFileSync(path.join(dir, "get.der"), body);
-    const parsed = await openssl(["ocsp", "-respin", "get.der", "-issuer", "ca.pem", "-cert", "other.pem", "-CAfile", "ca.pem"], { cwd: dir });
+    const parsed = await openssl(["ocsp", "-respin", "get.der", "-issuer", "issuing.pem", "-cert", "other.pem", "-CAfile", "ca.pem"], { cwd: dir });
     expect(parsed.out).to.include("Response verify OK");
     expect(parsed.out).to.include("other.pem: good");
     const r304 = await svc.request("GET", p, { headers: { "if-none-match": etag } });
@@ -135,7 +136,7 @@ describe("OCSP responder (RFC 6960, RFC 5019)", function () {
   it("renders the responder certificate as issued by the CA, stored with its sealed key", async () => {
     const rows = await svc.services.db("service_keys").where({ purpose: "ocsp" });
     expect(rows).to.have.length(1);
-    expect(Buffer.from(rows[0].key_encrypted).subarray(0, 4).toString()).to.equal("CTK1");
+    expect(Buffer.from(rows[0].key_encrypted).subarray(0, 4).toString()).to.equal("CTKE");
     fs.writeFileSync(path.join(dir, "responder.der"), rows[0].certificate);
     const { out } = await openssl(["x509", "-inform", "der", "-in", "responder.der", "-text", "-noout"], { cwd: dir });
     expect(out).to.include("OCSP Signing");

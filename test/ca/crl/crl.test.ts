@@ -2,13 +2,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
 import type { TestService } from "../../support/service";
-import type { TestCa } from "../../support/testCa";
 import { randomSerial } from "../../support/testCa";
-import { openssl, startStatusService } from "../../support/status";
+import { openssl, startStatusService, type IssuingCa } from "../../support/status";
 
 describe("CRLs (RFC 5280)", function () {
   let svc: TestService;
-  let ca: TestCa;
+  let ca: IssuingCa;
   let dir: string;
   let good: { serial: string; pem: string };
   let compromised: { serial: string; pem: string };
@@ -100,8 +99,7 @@ describe("CRLs (RFC 5280)", function () {
 
   it("issues a delta CRL whose base is the previous full CRL, usable by openssl -use_deltas", async () => {
     await ca.revoke(superseded.serial, 4);
-    await ca.revoke(good.serial, 3);
-    await ca.revoke(good.serial, 3); // a burst: several jobs, one new pair of CRLs
+    await ca.revoke((await ca.issue("Đỗ Văn Hải")).serial, 3); // a burst: several jobs, one new pair of CRLs
     await svc.drainOutbox();
     expect(await crlNumbers()).to.deep.equal(["full:1", "delta:2", "full:3", "delta:4"]);
     await fetchCrl(`/crl/${ca.name}/delta.crl`, "delta.crl");
@@ -126,12 +124,15 @@ describe("CRLs (RFC 5280)", function () {
   it("enqueues directory.publishCrl for each new CRL", async () => {
     const jobs = await svc.services.db("outbox").where({ kind: "directory.publishCrl" });
     expect(jobs.map((j: any) => JSON.parse(j.payload).ca)).to.deep.equal([ca.name, ca.name]);
+    expect(jobs.map((j: any) => j.dedupe_key)).to.deep.equal([`directory.publishCrl:${ca.name}:1`, `directory.publishCrl:${ca.name}:3`]);
   });
 
   it("reports a missed nextUpdate in /healthz as degraded, not critical", async () => {
+    await svc.services.status.crl.tick(); // the schedule: the root's CRL (ARL) too
     let h = (await (await svc.request("GET", "/healthz")).json()) as any;
     expect(h.checks.crl.status).to.equal("ok");
-    await svc.services.db("crls").where({ ca_name: ca.name }).update({ next_update: "2020-01-01T00:00:00.000Z" });
+    const last = (await svc.services.db("crls").where({ ca_name: ca.name }).max({ n: "number" }).first()) as { n: number };
+    await svc.services.db("crls").where({ ca_name: ca.name, number: last.n }).orWhere({ ca_name: ca.name, number: last.n - 1 }).update({ next_update: "2020-01-01T00:00:00.000Z" });
     const r = await svc.request("GET", "/healthz");
     h = await r.json();
     expect(r.status).to.equal(200);
