@@ -81,7 +81,7 @@ export class ServiceKeys {
   }
 
   private async loadOrIssue(purpose: ServicePurpose, caName: string): Promise<ServiceKey> {
-    const { db, config } = this.s;
+    const { db } = this.s;
     const signer = await this.s.status.signers(caName);
     const row = await db("service_keys").where({ purpose, ca_name: caName, active: true }).orderBy("id", "desc").first();
     const caDer = signer?.der;
@@ -145,7 +145,7 @@ export class ServiceKeys {
       await trx("certificates").insert({
         serial, ca_name: signer.name, status: "issued", profile: purpose === "ocsp" ? "ocsp-responder" : "tsa", subject_dn: `CN=${cn},O=Ban Cơ yếu Chính phủ,C=VN`,
         subject_cn: cn, key_algorithm: "RSA-2048", not_before: notBefore.toISOString(), not_after: notAfter.toISOString(), der: certDer,
-        sha256: crypto.createHash("sha256").update(certDer).digest("hex"), created_at: now,
+        sha256: crypto.createHash("sha256").update(certDer).digest("hex"), created_at: now, issued_at: now,
       });
       const [inserted] = await trx("service_keys").insert({
         purpose, ca_name: signer.name, serial, certificate: certDer, key_encrypted: sealed, key_algorithm: "RSA-2048",
