@@ -87,8 +87,9 @@ export class ServiceKeys {
     const caDer = signer?.der;
     if (row && Date.parse(row.not_after) - Date.now() > PROFILES[purpose].renewDays * DAY) {
       const cert = certInfo(Buffer.from(row.certificate));
-      // A key certified by a previous CA certificate (re-keyed CA) is replaced.
-      if (!caDer || certInfo(caDer).subjectDer.equals(cert.issuerDer)) {
+      // A key certified by another CA certificate (a re-keyed CA) is replaced: the stored
+      // certificate must verify under the CA's current key.
+      if (!caDer || new crypto.X509Certificate(cert.der).verify(new crypto.X509Certificate(caDer).publicKey)) {
         return this.toKey(row.id, purpose, caName, cert, crypto.createPrivateKey({ key: await openKey(Buffer.from(row.key_encrypted), this.passphrase()), format: "der", type: "pkcs8" }));
       }
     }

@@ -64,6 +64,8 @@ export class OcspResponder {
   private cas: KnownCa[] = [];
   private casLoadedAt = 0;
   private memory = new Map<string, Cached>();
+  /** Exact request bytes (RFC 5019 clients repeat them) → the memory key of their pre-signed answer. */
+  private byRequest = new Map<string, string>();
   private timer?: NodeJS.Timeout;
 
   constructor(private s: Services) {}
@@ -88,6 +90,16 @@ export class OcspResponder {
 
   /** Answers an OCSPRequest (DER); never throws: failures are OCSP error statuses. */
   async respond(request: Uint8Array | undefined): Promise<OcspAnswer> {
+    // Fast path: the same request bytes as before, answered from memory without parsing.
+    const reqKey = request && request.length <= 512 ? Buffer.from(request).toString("base64") : undefined;
+    if (reqKey) {
+      const mk = this.byRequest.get(reqKey);
+      const hit = mk ? this.memory.get(mk) : undefined;
+      const nowMs = Date.now();
+      if (hit && hit.status !== "unknown" && nowMs - hit.checkedAt < MEMORY_TTL_MS && nowMs < hit.refreshAt) {
+        return { der: hit.der, cache: { etag: hit.etag, thisUpdate: hit.thisUpdate, nextUpdate: hit.nextUpdate } };
+      }
+    }
     let parsed: ParsedRequest;
     try {
       parsed = parseRequest(request);
@@ -95,14 +107,14 @@ export class OcspResponder {
       return { der: errorResponse(OcspStatus.malformedRequest) };
     }
     try {
-      return await this.answer(parsed);
+      return await this.answer(parsed, reqKey);
     } catch (err) {
       this.s.log.error({ err }, "OCSP response failed");
       return { der: errorResponse(OcspStatus.internalError) };
     }
   }
 
-  private async answer(req: ParsedRequest): Promise<OcspAnswer> {
+  private async answer(req: ParsedRequest, reqKey?: string): Promise<OcspAnswer> {
     const cas = await this.knownCas();
     // Which CA each CertID names: by both hashes (authoritative) or by one (then "unknown").
     const matches = req.certIds.map((c) => {
@@ -130,6 +142,10 @@ export class OcspResponder {
       const c = req.certIds[0];
       if (c.hash && c.algDer.equals(CANONICAL_ALG[c.hash]) && c.serialHex) {
         const hit = await this.presigned(ca, key, c.hash, c.serialHex, c.certIdDer);
+        if (reqKey) {
+          if (this.byRequest.size >= MEMORY_MAX) this.byRequest.clear();
+          this.byRequest.set(reqKey, `${c.serialHex}|${c.hash}`);
+        }
         return { der: hit.der, cache: { etag: hit.etag, thisUpdate: hit.thisUpdate, nextUpdate: hit.nextUpdate } };
       }
     }
@@ -279,6 +295,15 @@ export class OcspResponder {
       done += rows.length;
     }
     return done;
+  }
+
+  /** healthChecks.ocsp: stored responses past their nextUpdate mean the pre-signing stopped. */
+  async health(): Promise<import("../service").HealthResult> {
+    const nowIso = new Date().toISOString();
+    const r = await this.s.db("ocsp_responses").where("next_update", "<=", nowIso).count({ n: "*" }).first();
+    const due = await this.s.db("ocsp_responses").where("refresh_at", "<=", nowIso).count({ n: "*" }).first();
+    const expired = Number(r?.n ?? 0);
+    return { status: expired ? "degraded" : "ok", critical: false, expiredResponses: expired, dueForRefresh: Number(due?.n ?? 0), cached: this.memory.size };
   }
 
   async tick() {

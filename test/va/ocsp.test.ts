@@ -153,6 +153,20 @@ describe("OCSP responder (RFC 6960, RFC 5019)", function () {
     expect(stored).to.have.length(1);
   });
 
+  it("reports stale pre-signed responses in /healthz and re-signs them on the schedule", async () => {
+    let h = (await (await svc.request("GET", "/healthz")).json()) as any;
+    expect(h.checks.ocsp.status).to.equal("ok");
+    await svc.services.db("ocsp_responses").where({ serial: other.serial }).update({ next_update: "2020-01-01T00:00:00.000Z", refresh_at: "2020-01-01T00:00:00.000Z" });
+    h = await (await svc.request("GET", "/healthz")).json();
+    expect(h.checks.ocsp.status).to.equal("degraded");
+    expect(h.checks.ocsp.critical).to.equal(false);
+    await svc.services.status.ocsp.tick();
+    h = await (await svc.request("GET", "/healthz")).json();
+    expect(h.checks.ocsp.status).to.equal("ok");
+    const row = await svc.services.db("ocsp_responses").where({ serial: other.serial }).first();
+    expect(Date.parse(row.next_update)).to.be.greaterThan(Date.now() + 90 * 3600_000);
+  });
+
   it("answers malformed, truncated and random requests with an OCSP error status, never a 500", async () => {
     const req = fs.readFileSync(path.join(dir, "req.der"));
     const post = async (body: Buffer) => {
