@@ -266,8 +266,8 @@ export class OcspResponder {
     const { db } = this.s;
     const ca = (await this.knownCas()).find((c) => c.name === caName);
     if (!ca) return 0;
-    const key = await this.s.status.keys.get("ocsp", caName);
     const nowIso = new Date().toISOString();
+    let key: ServiceKey | undefined;
     let done = 0;
     const limit = opts.limit ?? 100_000;
     while (done < limit) {
@@ -277,17 +277,22 @@ export class OcspResponder {
         .whereIn("c.status", ["issued", "revoked"])
         .andWhere((q) => {
           q.whereRaw("o.cert_status <> c.status");
-          if (!opts.onlyChanged) q.orWhere("o.refresh_at", "<=", nowIso).orWhere((q2) => q2.whereNull("o.serial").andWhere("c.not_after", ">=", nowIso));
+          // Expired certificates are still answered on demand, but no longer kept pre-signed.
+          if (!opts.onlyChanged) {
+            q.orWhere((due) => due.where((w) => w.where("o.refresh_at", "<=", nowIso).orWhereNull("o.serial")).andWhere("c.not_after", ">=", nowIso));
+          }
         })
         .select("c.serial", "o.hash_alg", "c.status", "c.revoked_at", "c.revocation_reason")
         .limit(500);
       if (!rows.length) break;
+      key ??= await this.s.status.keys.get("ocsp", caName);
+      const signingKey = key;
       await Promise.all(
         rows.map(async (r) => {
           const hash = (r.hash_alg ?? "sha1") as "sha1" | "sha256";
           const st = toStatus(caName, { ca_name: caName, ...r });
           const certIdDer = der.seq(CANONICAL_ALG[hash], der.octets(ca.hashes[hash].name), der.octets(ca.hashes[hash].key), der.intHex(r.serial));
-          const signed = await this.signOne(key, certIdDer, st);
+          const signed = await this.signOne(signingKey, certIdDer, st);
           await this.store(r.serial, hash, caName, signed);
           this.memory.delete(`${r.serial}|${hash}`);
         }),

@@ -5,6 +5,7 @@ import { expect } from "chai";
 import type { TestService } from "../support/service";
 import { createTestCa } from "../support/testCa";
 import { certInfo } from "../../src/status/certInfo";
+import { ServiceKeys } from "../../src/status/serviceKeys";
 import { openssl, startStatusService, type IssuingCa } from "../support/status";
 
 /** OCSPResponse ::= SEQUENCE { responseStatus ENUMERATED, … }: the status of a DER answer. */
@@ -143,6 +144,20 @@ describe("OCSP responder (RFC 6960, RFC 5019)", function () {
     expect(out).to.include("OCSP No Check");
     const cert = await svc.services.db("certificates").where({ serial: rows[0].serial }).first();
     expect(cert.profile).to.equal("ocsp-responder");
+  });
+
+  it("renews the responder certificate before it expires", async () => {
+    const before = await svc.services.db("service_keys").where({ purpose: "ocsp", active: true });
+    expect(before).to.have.length(1);
+    await svc.services.db("service_keys").where({ id: before[0].id }).update({ not_after: new Date(Date.now() + 10 * 86400_000).toISOString() });
+    const fresh = new ServiceKeys(svc.services); // a restart: nothing in memory
+    const key = await fresh.get("ocsp", ca.name);
+    expect(key.id).to.not.equal(before[0].id);
+    expect(key.notAfter.getTime()).to.be.greaterThan(Date.now() + 80 * 86400_000);
+    const after = await svc.services.db("service_keys").where({ purpose: "ocsp", active: true });
+    expect(after.map((r: any) => r.id)).to.deep.equal([key.id]);
+    // A key that is not due is loaded, not re-issued.
+    expect((await new ServiceKeys(svc.services).get("ocsp", ca.name)).id).to.equal(key.id);
   });
 
   it("pre-signs responses for every issued certificate", async () => {
