@@ -57,9 +57,15 @@ describe("OCSP responder (RFC 6960, RFC 5019)", function () {
     expect(a.out).to.include("leaf.pem: good");
     await ocsp(["-cert", "leaf.pem", "-no_nonce", "-respout", "b.der"]);
     expect(fs.readFileSync(path.join(dir, "a.der")).equals(fs.readFileSync(path.join(dir, "b.der")))).to.equal(true);
-    const stored = await svc.services.db("ocsp_responses").where({ serial: leaf.serial });
+    let stored = await svc.services.db("ocsp_responses").where({ serial: leaf.serial });
     expect(stored).to.have.length(1);
     expect(stored[0].cert_status).to.equal("issued");
+    // A SHA-256 CertID gets its own pre-signed response.
+    const c = await ocsp(["-sha256", "-cert", "leaf.pem", "-no_nonce"]);
+    expect(c.out).to.include("Response verify OK");
+    expect(c.out).to.include("leaf.pem: good");
+    stored = await svc.services.db("ocsp_responses").where({ serial: leaf.serial }).orderBy("hash_alg");
+    expect(stored.map((r: any) => r.hash_alg)).to.deep.equal(["sha1", "sha256"]);
   });
 
   it("answers several certificates in one request", async () => {
