@@ -275,6 +275,25 @@ describe("review workflow (HTTP, real SMTP on loopback)", () => {
     expect(r.body).to.include({ status: "under_review", overdue: true, deadlineDate: "2026-01-08", deadline: "2026-01-08T17:00:00.000Z" });
   });
 
+  it("recomputes running deadlines when an admin changes the year's days off, and records it", async () => {
+    const d = await create(individualDossier({ people: [{ fullName: "Lý Thị Hoa", idNumber: "046185004444", email: "lthoa@hue.gov.vn" }] }));
+    let r = await call("POST", `/api/requests/${d.id}/submit`, clerk, { receivedAt: "2026-03-13T09:00:00+07:00" });
+    expect(r.body.deadlineDate).to.equal("2026-03-18");
+    r = await call("PUT", "/api/calendar/2026", svc.adminToken, {
+      nationalDayAdjacent: "2026-09-01", daysOff: [{ date: "2026-03-16", reason: "Nghỉ theo quyết định của Thủ tướng" }], workingDays: [],
+    });
+    expect(r.status).to.equal(200);
+    r = await call("GET", `/api/requests/${d.id}`, clerk);
+    expect(r.body).to.include({ deadline: "2026-03-19T17:00:00.000Z", deadlineDate: "2026-03-19" });
+    const h = await call("GET", `/api/requests/${d.id}/history`, clerk);
+    const rec = h.body.items.find((i: { action: string }) => i.action === "deadline_recomputed");
+    expect(rec).to.include({ actor: "admin", fromStatus: "received", toStatus: "received" });
+    expect(rec.note).to.include("2026");
+    await call("DELETE", "/api/calendar/2026", svc.adminToken);
+    r = await call("GET", `/api/requests/${d.id}`, clerk);
+    expect(r.body.deadlineDate).to.equal("2026-03-18");
+  });
+
   it("lets a clerk record a withdrawal with a reason", async () => {
     const d = await create(individualDossier({ people: [{ fullName: "Mai Văn Tú", idNumber: "046085005555", email: "mvtu@hue.gov.vn" }] }));
     let r = await call("POST", `/api/requests/${d.id}/withdraw`, reviewer, { reason: "x" });
