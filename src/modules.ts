@@ -9,6 +9,7 @@ import { reviewModule } from "./ra/review/module";
 import { documentsModule } from "./documents/module";
 import { ca } from "./ca/module";
 import { directory } from "./directory/module";
+import { statusModule } from "./status/module";
 
 /** The capabilities of the service, in start order. Each is one folder under src/. */
 export const modules: Module[] = [
@@ -21,5 +22,6 @@ export const modules: Module[] = [
   documentsModule,
   reviewModule,
   ca,
+  statusModule,
   directory,
 ];

@@ -11,6 +11,7 @@ import { review } from "./review";
 import { documents } from "./documents";
 import { ca } from "./ca";
 import { directory } from "./directory";
+import { status } from "./status";
 
 export const messages = {
   common,
@@ -22,4 +23,5 @@ export const messages = {
   documents,
   ca,
   directory,
+  status,
 };
