@@ -41,12 +41,14 @@ interface Line {
   words: number;
 }
 
+const unitWidths: Record<FontStyle, Map<string, number>> = { regular: new Map(), bold: new Map(), italic: new Map(), boldItalic: new Map() };
+
 class Layout {
   readonly doc: PDFKit.PDFDocument;
   layout: PageLayout = "portrait";
   y = 0;
   private style: FontStyle = "regular";
-  private size = BODY.size;
+  private size = -1; // no font chosen yet: the first font() call sets it on the document
   private spaceWidths = new Map<string, number>();
 
   constructor(doc: PDFKit.PDFDocument) {
@@ -92,12 +94,20 @@ class Layout {
     if (style !== this.style || size !== this.size) {
       this.style = style;
       this.size = size;
+      this.doc.font(fontName(style), size);
     }
-    this.doc.font(fontName(style), size);
   }
 
+  /** The width of a text in the current font: the width at 1 pt is cached per style (it scales). */
   measure(text: string): number {
-    return this.doc.widthOfString(text);
+    const cache = unitWidths[this.style];
+    let w = cache.get(text);
+    if (w === undefined) {
+      w = this.doc.widthOfString(text) / this.size;
+      if (cache.size > 100_000) cache.clear();
+      cache.set(text, w);
+    }
+    return w * this.size;
   }
 
   private spaceWidth(): number {
