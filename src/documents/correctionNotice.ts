@@ -32,7 +32,7 @@ export function parseFieldPath(field: string): { key: string; list?: string; ind
   const parts = field.split(/[.[\]]+/).filter(Boolean);
   const names = parts.filter((p) => !/^\d+$/.test(p));
   const idx = parts.find((p) => /^\d+$/.test(p));
-  const list = ["subscribers", "assets"].includes(parts[0]) ? parts[0] : undefined;
+  const list = ["subscribers", "assets", "certificates", "devices", "changes"].includes(parts[0]) ? parts[0] : undefined;
   return { key: names.join("."), list, index: idx === undefined ? undefined : Number(idx) };
 }
 
@@ -45,8 +45,9 @@ export function describeDeficiencies(dossier: DocumentDossier, deficiencies: Def
     const fieldLabel = labels[key] ?? labels[key.split(".")[0]] ?? d.field;
     let where = "";
     if (list && row) {
-      const item = (list === "subscribers" ? dossier.subscribers : dossier.assets)?.[row - 1] as { fullName?: string; name?: string } | undefined;
-      const who = item?.fullName ?? item?.name;
+      const items = (dossier as unknown as Record<string, unknown>)[list];
+      const item = (Array.isArray(items) ? items[row - 1] : undefined) as { fullName?: string; name?: string; serial?: string; holderName?: string } | undefined;
+      const who = item?.fullName ?? item?.name ?? item?.holderName ?? item?.serial;
       where = `${labels[list] ?? list}, dòng ${row}${who ? ` (${who})` : ""}`;
     } else if (row) {
       where = `Dòng ${row}`;

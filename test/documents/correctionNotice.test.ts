@@ -52,6 +52,18 @@ describe("documents: the correction notice (thông báo yêu cầu bổ sung h�
     expect(pdfFonts(pdf)).to.match(/Tinos-Regular/);
   });
 
+  it("names the row of any list: certificates of a revocation, devices of a recovery", async () => {
+    const rv = dossier("revocation");
+    const raw = flat(pdfPages(await renderCorrectionNotice({ dossier: rv, issuedAt, deficiencies: [{ field: "certificates.1.serial", reason: "Số hiệu chứng thư không tồn tại." }, { field: "reason", reason: "Chưa nêu lý do." }] }), "raw"));
+    expect(raw).to.include("Danh sách chứng thư, dòng 2 (Trần Thị Bích)");
+    expect(raw).to.include("Số hiệu chứng thư");
+    expect(raw).to.include("thu hồi chứng thư chữ ký số chuyên dùng công vụ");
+    const dr = dossier("device_recovery");
+    const raw2 = flat(pdfPages(await renderCorrectionNotice({ dossier: dr, issuedAt, deficiencies: [{ field: "devices.0.serial", reason: "Số sê-ri không khớp với thiết bị." }, { field: "holder.idNumber", reason: "Thiếu số CCCD." }] }), "raw"));
+    expect(raw2).to.include("Danh sách thiết bị, dòng 1 (EP3003-20260417)");
+    expect(raw2).to.include("Số CCCD/CMND/Hộ chiếu của người sử dụng thiết bị");
+  });
+
   it("is reproducible for the same input", async () => {
     const input = { dossier: dossier("organization", 3), deficiencies, issuedAt };
     const h = async () => crypto.createHash("sha256").update(await renderCorrectionNotice(input)).digest("hex");
