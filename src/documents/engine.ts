@@ -356,8 +356,9 @@ function recipient(L: Layout, b: RecipientBlock): void {
 
 function paragraph(L: Layout, b: ParagraphBlock): void {
   const style: FontStyle = b.bold && b.italic ? "boldItalic" : b.bold ? "bold" : b.italic ? "italic" : "regular";
+  if (b.tight) L.ensure(L.lineHeight(b.size ?? BODY.size) * 2);
   L.flow(b.text, { style, size: b.size ?? BODY.size, align: b.align ?? "justify", indent: b.indent === false ? 0 : BODY.indent });
-  L.y += BODY.spaceAfter;
+  L.y += b.tight ? 0 : BODY.spaceAfter;
 }
 
 function heading(L: Layout, b: HeadingBlock): void {
