@@ -10,6 +10,7 @@ import { documentsModule } from "./documents/module";
 import { ca } from "./ca/module";
 import { directory } from "./directory/module";
 import { statusModule } from "./status/module";
+import { security } from "./security/module";
 
 /** The capabilities of the service, in start order. Each is one folder under src/. */
 export const modules: Module[] = [
@@ -24,4 +25,5 @@ export const modules: Module[] = [
   ca,
   statusModule,
   directory,
+  security,
 ];

@@ -7,6 +7,7 @@ import { DomainError } from "../errors";
 import { messages } from "../messages";
 import { hashToken, newTokenSecret, sameHash } from "./tokens";
 import { hashPassword, verifyPassword } from "./passwords";
+import { can } from "../policy/policy";
 import { ROLES, systemActor, type Actor, type Role } from "./actor";
 
 export interface CreateUserInput {
@@ -72,7 +73,8 @@ export async function authenticate(db: Db, secret: string): Promise<Actor | unde
 
 /** Replaces a user's roles. Separation of duties: nobody changes their own roles. */
 export async function setUserRoles(db: Knex, actor: Actor, userId: string, roles: Role[]) {
-  if (actor.id === userId) {
+  // Separation of duties (src/policy/rules.ts "user.roles"): an admin cannot give themself a role.
+  if (!can(actor, "user.roles", { id: userId })) {
     throw new DomainError("self_role_change", messages.users.selfRoleChange, {}, "forbidden");
   }
   return db.transaction(async (trx) => {

@@ -8,11 +8,8 @@ import { messages } from "../../messages";
 import * as health from "./health";
 import * as users from "./users/users";
 import * as auditRoutes from "./audit/audit";
-import { allow } from "../../policy/policy";
 import "../../policy/rules";
 import { version } from "../../../package.json";
-
-allow(["admin", "clerk", "reviewer", "ca_operator", "device_officer", "auditor"], "self.read");
 
 const presentJob = (j: outbox.OutboxRow) => ({
   id: Number(j.id), kind: j.kind, status: j.status, attempts: j.attempts, maxAttempts: j.max_attempts,
