@@ -8,6 +8,7 @@ export const security = {
   operationUnknown: (op: string) => `Thao tác cần phê duyệt không xác định: ${op}.`,
   sameActorAccept: "Người đã tiếp nhận hoặc chỉnh sửa hồ sơ không được chấp nhận hồ sơ đó (phân tách nhiệm vụ).",
   tooManyPeople: (n: number, max: number) => `Danh sách có ${n} người, vượt quá giới hạn ${max} người cho một tài liệu.`,
+  documentTooLarge: (max: number) => `Tài liệu vượt quá ${max} trang; không thể tạo.`,
   checkpointUnavailable: "Chưa thể ký mốc kiểm toán: dịch vụ cấp dấu thời gian chưa sẵn sàng.",
   operationLabel: (op: string) =>
     ({

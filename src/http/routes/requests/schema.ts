@@ -40,7 +40,7 @@ export const ListRequestsSchema = z.object({
 export const PatchRequestSchema = z.object({
   params: Id,
   /** JSON merge patch of top-level fields; lists are replaced whole; `version` guards against lost updates. */
-  body: z.record(z.string(), z.unknown(), { error: m.patchNotObject }),
+  body: z.record(z.string().max(64), z.unknown(), { error: m.patchNotObject }),
 });
 
 export const PutSubscribersSchema = z.object({
