@@ -54,8 +54,12 @@ export async function issueToken(db: Db, actor: Actor, userId: string, opts: { l
     revoked_at: null,
     last_used_at: null,
   };
-  await store.insertToken(db, row);
-  await audit.append(db, { actor, action: "token.issued", objectType: "user", objectId: userId, details: { tokenId: row.id, label: row.label } });
+  // The token and its audit row in one transaction (issue 8).
+  const write = async (trx: Db) => {
+    await store.insertToken(trx, row);
+    await audit.append(trx, { actor, action: "token.issued", objectType: "user", objectId: userId, details: { tokenId: row.id, label: row.label, expiresAt: row.expires_at } });
+  };
+  await ((db as Knex.Transaction).isTransaction ? write(db) : (db as Knex).transaction(write));
   return { id: row.id, secret, expiresAt: row.expires_at };
 }
 

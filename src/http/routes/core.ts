@@ -37,7 +37,7 @@ function registerOutbox(api: ApiRouter) {
     method: "post", path: "/api/outbox/:id/replay", summary: "Replay a job now", tags: ["outbox"], action: "outbox.replay",
     input: z.object({ params: z.object({ id: z.coerce.number().int().positive() }) }),
     handler: async (ctx, { params }) => {
-      if (!(await outbox.replay(ctx.services.db, params.id))) {
+      if (!(await outbox.replay(ctx.services.db, params.id, ctx.state.actor!))) {
         throw new DomainError("job_not_found", messages.common.jobNotFound, { id: params.id }, "not_found");
       }
       ctx.body = presentJob((await outbox.get(ctx.services.db, params.id))!);
