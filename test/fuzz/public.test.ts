@@ -22,7 +22,7 @@ const RUNS = ITERATIONS * 5;
 
 const hostile = [
   "' OR '1'='1' --", "*)(uid=*))(|(uid=*", "cn=*,o=x\\,y", "%00", "%ff%fe", "..%2f..%2fetc%2fpasswd", "😀".repeat(40),
-  "Nguyễn".normalize("NFD"), "9".repeat(300), "-1", "00", "__proto__", "constructor", "%E0%A4%A", "a".repeat(3000), "${jndi:ldap://x}",
+  "Nguyễn".normalize("NFD"), "\n\u0005", "a\r\nSet-Cookie: x=y", "9".repeat(300), "-1", "00", "__proto__", "constructor", "%E0%A4%A", "a".repeat(3000), "${jndi:ldap://x}",
 ];
 
 /** Bit flips, truncations, extensions and byte overwrites of a valid message. */

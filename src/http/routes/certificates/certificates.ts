@@ -142,7 +142,8 @@ export function register(api: ApiRouter) {
     input: z.object({ params: z.object({ file: z.string().min(1).max(120) }) }),
     responses: { 200: { description: "Chứng thư số", mediaType: "application/pkix-cert" } },
     handler: async (ctx, { params }) => {
-      const m = /^(.+?)(?:\.(pem|crt|cer|der))?$/i.exec(params.file)!;
+      // [\s\S]: a serial with a line break (hostile input) is refused by parseSerialParam, not a crash.
+      const m = /^([\s\S]+?)(?:\.(pem|crt|cer|der))?$/i.exec(params.file)!;
       const serial = parseSerialParam(m[1]);
       const row = await certificates.get(ctx.services.db, serial);
       if (!row || !row.der || (row.status !== "issued" && row.status !== "revoked")) {
