@@ -7,6 +7,7 @@ import { openssl, startStatusService } from "../support/status";
 import { hasCommand, requirePeer } from "../support/peers";
 import { append, rowHash, verifyChain, GENESIS_HASH, type AuditRow } from "../../src/audit/audit";
 import { checkpointDigest, verifyLatestCheckpoint } from "../../src/audit/checkpoint";
+import { periodicCheckpoint } from "../../src/security/module";
 
 describe("audit checkpoints (the chain head timestamped by our TSA)", function () {
   this.timeout(60_000);
@@ -104,5 +105,26 @@ describe("audit checkpoints (the chain head timestamped by our TSA)", function (
   it("lets only auditors and admins sign a checkpoint", async () => {
     const op = await svc.userWithRoles("operator9", ["ca_operator"]);
     expect((await svc.request("POST", "/api/audit/checkpoints", { token: op })).status).to.equal(403);
+  });
+});
+
+describe("periodic audit checkpoints", function () {
+  this.timeout(30_000);
+  it("signs when the period has passed and the chain has moved, not otherwise", async () => {
+    const { svc } = await startStatusService();
+    try {
+      await periodicCheckpoint(svc.services, 0); // the first one also issues the TSA's certificate (rows of their own)
+      const first = await periodicCheckpoint(svc.services, 0);
+      expect(first).to.not.equal(undefined);
+      // Only the checkpoint's own row since: nothing to sign.
+      expect(await periodicCheckpoint(svc.services, 0)).to.equal(undefined);
+      await append(svc.services.db, { actor: "tester", action: "test.row" });
+      expect(await periodicCheckpoint(svc.services, 3600_000)).to.equal(undefined); // too soon
+      const second = await periodicCheckpoint(svc.services, 0);
+      expect(Number(second!.seq)).to.be.greaterThan(Number(first!.seq));
+      expect((await verifyLatestCheckpoint(svc.services.db)).ok).to.equal(true);
+    } finally {
+      await svc.stop();
+    }
   });
 });
