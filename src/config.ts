@@ -42,6 +42,8 @@ export const ConfigSchema = z.object({
     .string()
     .regex(/^[0-2](\.\d+)+$/, "must be a dotted OID")
     .default("2.16.704.1.2.1.1.1"),
+  /** Public website: searches and online checks allowed per client per minute (also the burst). */
+  PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
   /** Outbox worker poll interval in ms (0 disables the in-process worker). */
   OUTBOX_POLL_MS: z.coerce.number().int().min(0).default(500),
 });
