@@ -20,8 +20,8 @@ const rsaAlg = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", publicExponent: new
 
 const randomSerial = () => {
   const b = crypto.randomBytes(9);
-  b[0] &= 0x7f;
-  if (b[0] === 0) b[0] = 0x11;
+  // Positive, and no leading zero nibble: the stored serial is lower-case hex without leading zeros.
+  b[0] = (b[0] & 0x7f) | 0x10;
   return b.toString("hex");
 };
 

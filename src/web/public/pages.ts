@@ -22,6 +22,8 @@ export const cache = {
   certificate: "public, max-age=86400",
   /** CA certificates change only at a key ceremony. */
   caCertificate: "public, max-age=604800",
+  /** A miss: may be published any minute. */
+  revalidate: "no-cache",
   /** The check page answers about an uploaded file: never kept anywhere. */
   none: "no-store",
 };

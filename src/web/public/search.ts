@@ -22,7 +22,9 @@ export function searchRoutes(api: ApiRouter): void {
         // A refused query shows the form again with the message, as a 400.
         if (!(err instanceof DomainError)) throw err;
         ctx.set("Cache-Control", cache.none);
-        render(ctx, "public/search.njk", { ...base, error: err.message, errorCode: err.code }, 400);
+        // An identity number is not even echoed back into the form.
+        const q = err.code === "identity_query_refused" ? "" : raw;
+        render(ctx, "public/search.njk", { ...base, q, error: err.message, errorCode: err.code }, 400);
         return;
       }
       if (query.kind === "empty") {
@@ -43,7 +45,8 @@ export function searchRoutes(api: ApiRouter): void {
         rows = await store.findPublishedByText(db, query.words, SEARCH_CAP + 1);
       }
       const capped = rows.length > SEARCH_CAP;
-      ctx.set("Cache-Control", cache.short);
+      // A miss may turn into a hit at the next handover: only hits are kept (briefly).
+      ctx.set("Cache-Control", rows.length ? cache.short : cache.revalidate);
       render(ctx, "public/search.njk", {
         ...base,
         searched: true,
