@@ -43,7 +43,7 @@ export function checkRoutes(api: ApiRouter): void {
           cert: certificateView(result.der, result.row),
         },
       });
-    }),
+    }, { template: "public/check.njk", data: { title: "Kiểm tra chứng thư số trực tuyến", maxKb: CHECK_MAX_BYTES / 1024 } }),
   });
 }
 

@@ -48,7 +48,11 @@ export function limit(ctx: ApiContext, what: "search" | "check"): void {
  * Wraps a page handler: a domain error becomes a Vietnamese HTML page with its status (429 with
  * Retry-After), never a JSON body or a 500, and is never cached.
  */
-export function page(handler: (ctx: ApiContext) => Promise<void> | void): (ctx: ApiContext) => Promise<void> {
+export function page(
+  handler: (ctx: ApiContext) => Promise<void> | void,
+  /** The form to show again with the message (the check page), instead of the bare error page. */
+  form?: { template: string; data: Record<string, unknown> },
+): (ctx: ApiContext) => Promise<void> {
   return async (ctx) => {
     try {
       await handler(ctx);
@@ -61,7 +65,11 @@ export function page(handler: (ctx: ApiContext) => Promise<void> | void): (ctx: 
         renderPage(ctx as unknown as Koa.Context, "public/error.njk", { title: m.rateLimitedTitle, message: m.rateLimited(wait), code: err.code }, 429);
         return;
       }
-      renderPage(ctx as unknown as Koa.Context, "public/error.njk", { title: m.errorTitle, message: err.message, code: err.code, back: ctx.path }, statusOfKind[err.kind]);
+      if (form) {
+        renderPage(ctx as unknown as Koa.Context, form.template, { ...form.data, error: err.message, errorCode: err.code }, statusOfKind[err.kind]);
+        return;
+      }
+      renderPage(ctx as unknown as Koa.Context, "public/error.njk", { title: m.errorTitle, message: err.message, code: err.code }, statusOfKind[err.kind]);
     }
   };
 }
