@@ -42,11 +42,17 @@ export const findPublishedByEmail = (db: Knex, email: string, limit: number): Pr
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** Every word must occur in the holder or agency (search_text is already unaccented). */
-export function findPublishedByText(db: Knex, words: string[], limit: number): Promise<PublishedCertificateRow[]> {
-  let q = published(db);
+/**
+ * Every word must occur in the holder or agency (search_text is already unaccented). Two steps:
+ * the serials from the covering index certificates_search_text_index (no table read), then the
+ * rows of at most `limit` certificates.
+ */
+export async function findPublishedByText(db: Knex, words: string[], limit: number): Promise<PublishedCertificateRow[]> {
+  let q = db("certificates").select("serial").whereIn("status", ["issued", "revoked"]).whereNotNull("handed_over_at");
   for (const w of words) q = q.whereRaw("search_text like ? escape '\\'", [`%${escapeLike(w)}%`]);
-  return q.orderBy("not_before", "desc").limit(limit);
+  const serials: string[] = (await q.orderBy("not_before", "desc").limit(limit)).map((r: { serial: string }) => r.serial);
+  if (serials.length === 0) return [];
+  return published(db).whereIn("serial", serials).orderBy("not_before", "desc");
 }
 
 /**

@@ -101,8 +101,6 @@ export function statusView(row: CertificateStatusRow, now = new Date()): StatusV
 }
 
 /** The issuer as people name it: its CN, with the organisation. */
-const issuerLabel = (cert: X509Certificate) => nameLabel(cert.issuerName, cert.issuer);
-
 /** A distinguished name as people read it: "CN — O". */
 export function nameLabel(name: X509Certificate["issuerName"], fallback: string): string {
   const parts: Record<string, string> = {};
@@ -111,16 +109,18 @@ export function nameLabel(name: X509Certificate["issuerName"], fallback: string)
   return parts.O && !parts.CN.includes(parts.O) ? `${parts.CN} — ${parts.O}` : parts.CN;
 }
 
-/** Parses DER into the public view; throws on bytes that are not an X.509 certificate. */
-export function certificateView(bytes: Uint8Array, statusRow?: CertificateStatusRow): CertificateView {
+/** Parses DER into the public view (one ASN.1 parse); throws on bytes that are not a certificate. */
+export function certificateView(bytes: Uint8Array, statusRow?: CertificateStatusRow & { sha256?: string | null }): CertificateView {
   const der = Uint8Array.from(bytes);
   const asn = AsnConvert.parse(der, Certificate);
-  const cert = new x509.X509Certificate(der);
+  const tbs = asn.tbsCertificate;
+  const subjectName = new x509.Name(tbs.subject);
+  const issuerName = new x509.Name(tbs.issuer);
   const subject: SubjectField[] = [];
   let holder = "";
   let agency = "";
   let email = "";
-  for (const rdn of cert.subjectName.toJSON()) {
+  for (const rdn of subjectName.toJSON()) {
     for (const [type, values] of Object.entries(rdn)) {
       for (const raw of values) {
         const value = maskIfIdentity(type, raw);
@@ -132,24 +132,28 @@ export function certificateView(bytes: Uint8Array, statusRow?: CertificateStatus
     }
   }
   if (!email) {
-    const san = cert.getExtension(x509.SubjectAlternativeNameExtension);
-    const mail = san?.names.items.find((n) => n.type === "email");
-    if (mail) {
-      email = mail.value;
-      subject.push({ label: m.subjectLabels.E, value: mail.value });
+    const ext = tbs.extensions?.find((e) => e.extnID === "2.5.29.17");
+    if (ext) {
+      const san = new x509.SubjectAlternativeNameExtension(AsnConvert.serialize(ext));
+      const mail = san.names.items.find((n) => n.type === "email");
+      if (mail) {
+        email = mail.value;
+        subject.push({ label: m.subjectLabels.E, value: mail.value });
+      }
     }
   }
+  const sha256 = statusRow?.sha256 ?? crypto.createHash("sha256").update(der).digest("hex");
   return {
-    serial: cert.serialNumber.toLowerCase().replace(/^0+(?=.)/, ""),
+    serial: Buffer.from(tbs.serialNumber).toString("hex").replace(/^0+(?=.)/, ""),
     subject,
     holder,
     agency,
     email,
-    issuer: issuerLabel(cert),
-    notBefore: cert.notBefore.toISOString(),
-    notAfter: cert.notAfter.toISOString(),
+    issuer: nameLabel(issuerName, issuerName.toString()),
+    notBefore: tbs.validity.notBefore.getTime().toISOString(),
+    notAfter: tbs.validity.notAfter.getTime().toISOString(),
     keyType: keyTypeOf(asn),
-    sha256: colonHex(crypto.createHash("sha256").update(der).digest("hex")),
+    sha256: colonHex(sha256),
     status: statusRow ? statusView(statusRow) : undefined,
   };
 }
