@@ -109,8 +109,29 @@ export function nameLabel(name: X509Certificate["issuerName"], fallback: string)
   return parts.O && !parts.CN.includes(parts.O) ? `${parts.CN} — ${parts.O}` : parts.CN;
 }
 
-/** Parses DER into the public view (one ASN.1 parse); throws on bytes that are not a certificate. */
+/**
+ * The parsed part of a view depends only on the DER, which never changes for a serial: keep the
+ * most recent ones (a search page shows up to 50 certificates; parsing is most of its cost).
+ */
+const parsedViews = new Map<string, CertificateView>();
+const PARSED_VIEWS_MAX = 5000;
+
+/** The public view of a certificate with its status now; throws on bytes that are not one. */
 export function certificateView(bytes: Uint8Array, statusRow?: CertificateStatusRow & { sha256?: string | null }): CertificateView {
+  const sha256 = statusRow?.sha256 ?? crypto.createHash("sha256").update(bytes).digest("hex");
+  let parsed = parsedViews.get(sha256);
+  if (parsed) {
+    parsedViews.delete(sha256);
+  } else {
+    parsed = parseView(bytes, sha256);
+    if (parsedViews.size >= PARSED_VIEWS_MAX) parsedViews.delete(parsedViews.keys().next().value!);
+  }
+  parsedViews.set(sha256, parsed);
+  return { ...parsed, status: statusRow ? statusView(statusRow) : undefined };
+}
+
+/** Parses DER into the status-free part of the view (one ASN.1 parse). */
+function parseView(bytes: Uint8Array, sha256: string): CertificateView {
   const der = Uint8Array.from(bytes);
   const asn = AsnConvert.parse(der, Certificate);
   const tbs = asn.tbsCertificate;
@@ -142,7 +163,6 @@ export function certificateView(bytes: Uint8Array, statusRow?: CertificateStatus
       }
     }
   }
-  const sha256 = statusRow?.sha256 ?? crypto.createHash("sha256").update(der).digest("hex");
   return {
     serial: Buffer.from(tbs.serialNumber).toString("hex").replace(/^0+(?=.)/, ""),
     subject,
@@ -154,6 +174,5 @@ export function certificateView(bytes: Uint8Array, statusRow?: CertificateStatus
     notAfter: tbs.validity.notAfter.getTime().toISOString(),
     keyType: keyTypeOf(asn),
     sha256: colonHex(sha256),
-    status: statusRow ? statusView(statusRow) : undefined,
   };
 }
