@@ -6,6 +6,7 @@ import { nowIso, type Db } from "../store/db";
 import { DomainError } from "../errors";
 import { messages } from "../messages";
 import { hashToken, newTokenSecret, sameHash } from "./tokens";
+import { hashPassword, verifyPassword } from "./passwords";
 import { ROLES, systemActor, type Actor, type Role } from "./actor";
 
 export interface CreateUserInput {
@@ -94,4 +95,22 @@ export async function revokeUserToken(db: Knex, actor: Actor, userId: string, to
     await store.revokeToken(trx, tokenId, nowIso());
     await audit.append(trx, { actor, action: "token.revoked", objectType: "user", objectId: userId, details: { tokenId } });
   });
+}
+
+/** Sets a user's password (scrypt); nobody but an admin or the user themself. */
+export async function setPassword(db: Knex, actor: Actor, userId: string, password: string) {
+  const hash = await hashPassword(password);
+  return db.transaction(async (trx) => {
+    const n = await trx("users").where({ id: userId }).update({ password_hash: hash });
+    if (!n) throw new DomainError("user_not_found", messages.users.userNotFound(userId), {}, "not_found");
+    await audit.append(trx, { actor, action: "user.password_set", objectType: "user", objectId: userId });
+  });
+}
+
+/** Checks a username and password; returns the user's actor or undefined (same time either way). */
+export async function checkPassword(db: Db, username: string, password: string): Promise<Actor | undefined> {
+  const user = await store.getByUsername(db, username);
+  const ok = await verifyPassword(password, (user as (store.UserRow & { password_hash?: string }) | undefined)?.password_hash);
+  if (!ok || !user || !user.active) return undefined;
+  return { id: user.id, username: user.username, roles: await store.rolesOf(db, user.id) };
 }

@@ -14,7 +14,7 @@ export function buildApp(services: Services, api: ApiRouter): Koa {
   const failedLogins = new RateLimiter(20, 10);
   app.context.services = services;
   app.silent = true;
-  app.use(errorHandler(services.log));
+  app.use(errorHandler(services.log, services.db));
   app.use(
     helmet({
       contentSecurityPolicy: {

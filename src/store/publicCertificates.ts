@@ -43,34 +43,35 @@ export const findPublishedByEmail = (db: Knex, email: string, limit: number): Pr
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
- * Every word must occur in the holder or agency (search_text is already unaccented). Two steps:
- * the serials from the covering index certificates_search_text_index (no table read), then the
- * rows of at most `limit` certificates.
+ * Every word must occur in the holder or agency (public_search_text is already unaccented). Two
+ * steps: the serials from the covering index certificates_public_search_index (no table read),
+ * then the rows of at most `limit` certificates.
  */
 export async function findPublishedByText(db: Knex, words: string[], limit: number): Promise<PublishedCertificateRow[]> {
   let q = db("certificates").select("serial").whereIn("status", ["issued", "revoked"]).whereNotNull("handed_over_at");
-  for (const w of words) q = q.whereRaw("search_text like ? escape '\\'", [`%${escapeLike(w)}%`]);
+  for (const w of words) q = q.whereRaw("public_search_text like ? escape '\\'", [`%${escapeLike(w)}%`]);
   const serials: string[] = (await q.orderBy("not_before", "desc").limit(limit)).map((r: { serial: string }) => r.serial);
   if (serials.length === 0) return [];
   return published(db).whereIn("serial", serials).orderBy("not_before", "desc");
 }
 
 /**
- * Fills search_text where the issuer left it empty (holder and agency as in the certificate).
- * Cheap when there is nothing to do: search_text is indexed, so "is null" is an index probe.
+ * Fills public_search_text (holder and agency as in the certificate, nothing else) for rows that
+ * do not have it yet. Cheap when there is nothing to do: the column leads an index, so "is null"
+ * is an index probe. The subject does not change after issuance, so once filled it stays right.
  */
-export async function fillSearchText(db: Knex, batch = 500): Promise<number> {
+export async function fillPublicSearchText(db: Knex, batch = 500): Promise<number> {
   let total = 0;
   for (;;) {
     const rows: { serial: string; subject_cn: string | null; subject_o: string | null }[] = await db("certificates")
       .select("serial", "subject_cn", "subject_o")
-      .whereNull("search_text")
+      .whereNull("public_search_text")
       .whereIn("status", ["issued", "revoked"])
       .limit(batch);
     if (rows.length === 0) return total;
     await db.transaction(async (trx) => {
       for (const r of rows) {
-        await trx("certificates").where({ serial: r.serial }).update({ search_text: certificateSearchText(r.subject_cn, r.subject_o) });
+        await trx("certificates").where({ serial: r.serial }).update({ public_search_text: certificateSearchText(r.subject_cn, r.subject_o) });
       }
     });
     total += rows.length;

@@ -138,7 +138,9 @@ export async function checkCertificate(db: Knex, der: Uint8Array, now = new Date
   if (ours && row) {
     const s = certificateStatusNow(row, now);
     steps.push(
-      s.state === "revoked"
+      s.state === "on_hold"
+        ? { key: "revocation", title: m.steps.revocationTitle, outcome: "fail", detail: m.steps.revocationOnHold(vnDate(s.revokedAt)) }
+        : s.state === "revoked"
         ? { key: "revocation", title: m.steps.revocationTitle, outcome: "fail", detail: m.steps.revocationRevoked(m.reasons[s.reason ?? 0] ?? m.reasons[0], vnDate(s.revokedAt)) }
         : { key: "revocation", title: m.steps.revocationTitle, outcome: "pass", detail: m.steps.revocationOk },
     );

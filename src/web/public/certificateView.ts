@@ -95,7 +95,7 @@ export function statusView(row: CertificateStatusRow, now = new Date()): StatusV
   return {
     state: s.state,
     label: m.states[s.state],
-    reason: s.state === "revoked" ? m.reasons[s.reason ?? 0] ?? m.reasons[0] : undefined,
+    reason: s.state === "revoked" || s.state === "on_hold" ? m.reasons[s.reason ?? 0] ?? m.reasons[0] : undefined,
     revokedAt: s.revokedAt,
   };
 }

@@ -18,10 +18,6 @@ export const cache = {
   short: "public, max-age=60",
   /** The repository page: CRL dates change a few times a day. */
   repository: "public, max-age=300",
-  /** A published certificate's bytes never change. */
-  certificate: "public, max-age=86400",
-  /** CA certificates change only at a key ceremony. */
-  caCertificate: "public, max-age=604800",
   /** A miss: may be published any minute. */
   revalidate: "no-cache",
   /** The check page answers about an uploaded file: never kept anywhere. */
@@ -77,7 +73,8 @@ export function page(
 /** The view of a published row: parsed from its DER, with its status now. */
 export const publishedView = (row: PublishedCertificateRow): CertificateView & { links: { der: string; pem: string } } => ({
   ...certificateView(row.der, row),
-  links: { der: `/chung-thu/${row.serial}.cer`, pem: `/chung-thu/${row.serial}.pem` },
+  // The public PKI endpoints of the ca capability (design.md §3).
+  links: { der: `/certificates/${row.serial}`, pem: `/certificates/${row.serial}.pem` },
 });
 
 export const render = (ctx: ApiContext, template: string, data: Record<string, unknown>, status = 200) =>

@@ -86,7 +86,7 @@ describe("public website in Chromium", function () {
     const direct = await svc.request("GET", `/chung-thu/${hang.serial}`);
     expect(direct.status).to.equal(404);
     expect(await direct.text()).to.contain("Không tìm thấy chứng thư số đã công bố");
-    expect((await svc.request("GET", `/chung-thu/${hang.serial}.cer`)).status).to.equal(404);
+    expect((await svc.request("GET", `/tra-cuu?q=${hang.serial}`)).headers.get("cache-control")).to.equal("no-cache");
   });
 
   it("finds it after handover by serial, e-mail and unaccented name", async () => {
@@ -120,11 +120,15 @@ describe("public website in Chromium", function () {
     expect(text).to.contain("còn hiệu lực");
     await page.screenshot({ path: path.join(screens, "certificate.png"), fullPage: true });
 
-    const der = await svc.request("GET", `/chung-thu/${hang.serial}.cer`);
+    // The download links lead to the public PKI endpoints, which give the same bytes.
+    const derHref = await page.getByRole("link", { name: "Tệp DER (.cer)" }).getAttribute("href");
+    const pemHref = await page.getByRole("link", { name: "Tệp PEM (.pem)" }).getAttribute("href");
+    expect([derHref, pemHref]).to.deep.equal([`/certificates/${hang.serial}`, `/certificates/${hang.serial}.pem`]);
+    const der = await svc.request("GET", derHref!);
     expect(der.headers.get("content-type")).to.equal("application/pkix-cert");
     expect(der.headers.get("cache-control")).to.equal("public, max-age=86400");
     expect(Buffer.from(await der.arrayBuffer()).equals(hang.der)).to.equal(true);
-    const pem = await (await svc.request("GET", `/chung-thu/${hang.serial}.pem`)).text();
+    const pem = await (await svc.request("GET", pemHref!)).text();
     const back = execFileSync("openssl", ["x509", "-outform", "DER"], { input: pem });
     expect(back.equals(hang.der)).to.equal(true);
     const htmlPage = await svc.request("GET", `/chung-thu/${hang.serial}`);
@@ -256,12 +260,13 @@ describe("public website in Chromium", function () {
     expect(text).to.contain(opensslFingerprint(cas.root.der)).and.contain(opensslFingerprint(cas.issuing.der));
     expect(text).to.contain("https://ca.example.gov.vn/ocsp").and.contain("https://ca.example.gov.vn/tsa").and.contain("chưa phát hành");
     await page.screenshot({ path: path.join(screens, "repository.png"), fullPage: true });
-    const crt = await svc.request("GET", "/kho-luu-tru/ca/issuing-test.crt");
-    expect(crt.headers.get("cache-control")).to.equal("public, max-age=604800");
+    const href = await page.locator("a[href='/ca/issuing-test.crt']").getAttribute("href");
+    const crt = await svc.request("GET", href!);
+    expect(crt.headers.get("cache-control")).to.match(/max-age=\d{5,}/);
     expect(Buffer.from(await crt.arrayBuffer()).equals(cas.issuing.der)).to.equal(true);
-    const pem = await (await svc.request("GET", "/kho-luu-tru/ca/root-test.pem")).text();
+    const pem = await (await svc.request("GET", "/ca/root-test.pem")).text();
     expect(execFileSync("openssl", ["x509", "-outform", "DER"], { input: pem }).equals(cas.root.der)).to.equal(true);
-    expect((await svc.request("GET", "/kho-luu-tru/ca/nope.crt")).status).to.equal(404);
+    expect((await svc.request("GET", "/kho-luu-tru")).headers.get("cache-control")).to.equal("public, max-age=300");
   });
 
   it("never shows an identity number in clear on any public page or answer", async () => {

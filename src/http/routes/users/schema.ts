@@ -27,3 +27,7 @@ export const SetRolesSchema = z.object({
   body: z.object({ roles: z.array(z.enum(ROLES)).max(ROLES.length) }),
 });
 export const RevokeTokenSchema = z.object({ params: z.object({ id: z.string().uuid(), tokenId: z.string().uuid() }) });
+export const SetPasswordSchema = z.object({
+  params: z.object({ id: z.string().uuid() }),
+  body: z.object({ password: z.string().min(12, "Mật khẩu phải có ít nhất 12 ký tự").max(200) }),
+});

@@ -1,7 +1,7 @@
 import type { ApiRouter } from "../../route";
 import * as S from "./schema";
 import * as store from "../../../store/users";
-import { createUser, issueToken, revokeUserToken, setUserRoles } from "../../../auth/users";
+import { createUser, issueToken, revokeUserToken, setPassword, setUserRoles } from "../../../auth/users";
 import { DomainError } from "../../../errors";
 import { messages } from "../../../messages";
 import type { Db } from "../../../store/db";
@@ -66,6 +66,13 @@ export function register(api: ApiRouter) {
     method: "delete", path: "/api/users/:id/tokens/:tokenId", summary: "Revoke a token", tags: ["users"], action: "user.token", input: S.RevokeTokenSchema,
     handler: async (ctx, { params }) => {
       await revokeUserToken(ctx.services.db, ctx.state.actor!, params.id, params.tokenId);
+      ctx.status = 204;
+    },
+  });
+  api.add({
+    method: "put", path: "/api/users/:id/password", summary: "Set a user's web sign-in password", tags: ["users"], action: "user.password", input: S.SetPasswordSchema,
+    handler: async (ctx, { params, body }) => {
+      await setPassword(ctx.services.db, ctx.state.actor!, params.id, body.password);
       ctx.status = 204;
     },
   });

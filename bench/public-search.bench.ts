@@ -1,6 +1,6 @@
 /**
  * Public lookup under load: 100,000 published certificates, 16 connections, autocannon.
- * Prints requests/s and p99 latency for a name search (unaccented words over search_text), an
+ * Prints requests/s and p99 latency for a name search (unaccented words over public_search_text), an
  * e-mail lookup and a serial lookup, each as a ratio against the home page measured in the same
  * run (a static render: the reference). Run: node --import tsx bench/public-search.ts
  */
@@ -65,7 +65,7 @@ async function main() {
       const p = pick(pool, j);
       batch.push({
         serial, ca_name: issuing.name, status: j % 50 === 0 ? "revoked" : "issued", profile: "official-person",
-        subject_cn: cn, subject_o: o, email: `user${j}@bench.gov.vn`, search_text: certificateSearchText(cn, o),
+        subject_cn: cn, subject_o: o, email: `user${j}@bench.gov.vn`, public_search_text: certificateSearchText(cn, o),
         der: p.der, sha256: p.sha256, not_before: p.notBefore, not_after: p.notAfter,
         revoked_at: j % 50 === 0 ? now : null, revocation_reason: j % 50 === 0 ? 1 : null,
         handed_over_at: now, published_at: now, created_at: now,
@@ -82,8 +82,8 @@ async function main() {
       console.log(`store.findPublishedByText(${words.join(" ")}): ${((performance.now() - t0) / 20).toFixed(2)} ms/query`);
     }
     const t1 = performance.now();
-    for (let i = 0; i < 20; i++) await store.fillSearchText(db);
-    console.log(`store.fillSearchText with nothing to fill: ${((performance.now() - t1) / 20).toFixed(2)} ms`);
+    for (let i = 0; i < 20; i++) await store.fillPublicSearchText(db);
+    console.log(`store.fillPublicSearchText with nothing to fill: ${((performance.now() - t1) / 20).toFixed(2)} ms`);
   }
   const base = svc.url;
   const results = [
