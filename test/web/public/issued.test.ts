@@ -1,0 +1,85 @@
+import { execFileSync } from "node:child_process";
+import { expect } from "chai";
+import { startTestService, type TestService } from "../../support/service";
+
+/**
+ * The public site over certificates issued by the real ca capability (its dev CA, its profiles,
+ * its revocation command): not only over fixtures. Handover is simulated by setting
+ * handed_over_at until the devices capability lands.
+ */
+describe("public website over certificates issued by the CA", () => {
+  let svc: TestService;
+  let operator: string;
+  let serial: string;
+  const IDENTITY = "038190001234";
+
+  before(async () => {
+    svc = await startTestService({ PUBLIC_RATE_LIMIT_PER_MINUTE: "10000" });
+    operator = await svc.userWithRoles("ca-operator", ["ca_operator"]);
+    const r = await svc.request("POST", "/api/certificates", {
+      token: operator,
+      json: {
+        profile: "individual", keyGeneration: "server", pkcs12Password: "mat-khau-123", keyAlgorithm: "ec-p256",
+        subject: {
+          commonName: "Trần Thị Bích Ngọc", organization: "Sở Nội vụ tỉnh Lào Cai", title: "Phó Giám đốc",
+          identity: { type: "CCCD", number: IDENTITY }, email: "ngocttb@laocai.gov.vn",
+        },
+      },
+    });
+    expect(r.status, await r.clone().text()).to.equal(201);
+    serial = ((await r.json()) as { serial: string }).serial;
+  });
+  after(() => svc?.stop());
+
+  const page = async (p: string) => {
+    const r = await svc.request("GET", p);
+    return { status: r.status, html: await r.text() };
+  };
+
+  it("finds it only after handover, by name, serial and e-mail, never by identity digits", async () => {
+    expect((await page("/tra-cuu?q=tran+thi+bich+ngoc")).html).to.contain("Không tìm thấy chứng thư số đã công bố");
+    expect((await page(`/chung-thu/${serial}`)).status).to.equal(404);
+    await svc.services.db("certificates").where({ serial }).update({ handed_over_at: new Date().toISOString() });
+    for (const q of ["tran thi bich ngoc", "TRẦN THỊ BÍCH NGỌC", "so noi vu lao cai", serial, "ngocttb@laocai.gov.vn"]) {
+      const { html } = await page(`/tra-cuu?q=${encodeURIComponent(q)}`);
+      expect(html, q).to.contain("Trần Thị Bích Ngọc").and.contain("còn hiệu lực");
+      expect(html, q).to.not.contain(IDENTITY);
+    }
+    // The staff search_text holds the identity number; the public search never looks at it.
+    const partial = await page("/tra-cuu?q=190001234");
+    expect(partial.status).to.equal(400);
+    const part = await page("/tra-cuu?q=0001234");
+    expect(part.html).to.contain("Không tìm thấy chứng thư số đã công bố").and.not.contain("Bích Ngọc");
+  });
+
+  it("shows the certificate page with the fields the CA wrote, and its status after revocation and hold", async () => {
+    const { html } = await page(`/chung-thu/${serial}`);
+    expect(html).to.contain("Phó Giám đốc").and.contain("CCCD:*********234").and.contain("ECDSA P-256").and.not.contain(IDENTITY);
+    const der = Buffer.from(await (await svc.request("GET", `/certificates/${serial}`)).arrayBuffer());
+    const fp = execFileSync("openssl", ["x509", "-inform", "DER", "-noout", "-fingerprint", "-sha256"], { input: der }).toString().trim().split("=")[1];
+    expect(html).to.contain(fp);
+
+    const hold = await svc.request("POST", `/api/certificates/${serial}/revoke`, { token: operator, json: { reason: "certificateHold" } });
+    expect(hold.status, await hold.clone().text()).to.be.oneOf([200, 201]);
+    expect((await page(`/chung-thu/${serial}`)).html).to.contain("tạm dừng hiệu lực");
+    const revoke = await svc.request("POST", `/api/certificates/${serial}/revoke`, { token: operator, json: { reason: "affiliationChanged" } });
+    expect(revoke.status, await revoke.clone().text()).to.be.oneOf([200, 201]);
+    const after = (await page(`/chung-thu/${serial}`)).html;
+    expect(after).to.contain("đã thu hồi").and.contain("thay đổi cơ quan công tác");
+  });
+
+  it("checks the CA's certificate online through the real chain to its root", async () => {
+    const other = await svc.request("POST", "/api/certificates", {
+      token: operator,
+      json: { profile: "individual", keyGeneration: "server", pkcs12Password: "mat-khau-123", keyAlgorithm: "rsa-2048",
+        subject: { commonName: "Lò Văn Páo", organization: "UBND xã Bát Xát", email: "paolv@laocai.gov.vn" } },
+    });
+    const { serial: s2, pem } = (await other.json()) as { serial: string; pem: string };
+    const r = await svc.request("POST", "/kiem-tra", { body: new URLSearchParams({ pem }), headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const html = await r.text();
+    expect(r.status).to.equal(200);
+    expect(html).to.contain("Chứng thư số hợp lệ").and.contain("Lò Văn Páo").and.contain("RSA 2048 bit");
+    expect(html.match(/<span class="outcome">đạt<\/span>/g)).to.have.length(4);
+    expect(s2).to.match(/^[0-9a-f]+$/);
+  });
+});
