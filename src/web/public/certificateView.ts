@@ -117,8 +117,14 @@ const parsedViews = new Map<string, CertificateView>();
 const PARSED_VIEWS_MAX = 5000;
 
 /** The public view of a certificate with its status now; throws on bytes that are not one. */
-export function certificateView(bytes: Uint8Array, statusRow?: CertificateStatusRow & { sha256?: string | null }): CertificateView {
+export function certificateView(
+  bytes: Uint8Array,
+  statusRow?: CertificateStatusRow & { sha256?: string | null },
+  /** false for an uploaded certificate: nothing of an upload is kept, not even in memory. */
+  keep = true,
+): CertificateView {
   const sha256 = statusRow?.sha256 ?? crypto.createHash("sha256").update(bytes).digest("hex");
+  if (!keep) return { ...parseView(bytes, sha256), status: statusRow ? statusView(statusRow) : undefined };
   let parsed = parsedViews.get(sha256);
   if (parsed) {
     parsedViews.delete(sha256);
@@ -130,8 +136,8 @@ export function certificateView(bytes: Uint8Array, statusRow?: CertificateStatus
   return { ...parsed, status: statusRow ? statusView(statusRow) : undefined };
 }
 
-/** Parses DER into the status-free part of the view (one ASN.1 parse). */
-function parseView(bytes: Uint8Array, sha256: string): CertificateView {
+/** Parses DER into the status-free part of the view (one ASN.1 parse); throws on a malformed one. */
+export function parseView(bytes: Uint8Array, sha256: string): CertificateView {
   const der = Uint8Array.from(bytes);
   const asn = AsnConvert.parse(der, Certificate);
   const tbs = asn.tbsCertificate;

@@ -1,6 +1,6 @@
 import type Koa from "koa";
 import { DomainError } from "../../errors";
-import { statusOfKind } from "../../http/errors";
+import { scrubbed, statusOfKind } from "../../http/errors";
 import { RateLimiter } from "../../http/rateLimit";
 import { messages } from "../../messages";
 import type { Config } from "../../config";
@@ -53,8 +53,13 @@ export function page(
     try {
       await handler(ctx);
     } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
       ctx.set("Cache-Control", cache.none);
+      if (!(err instanceof DomainError)) {
+        // Logged without the request body (an uploaded certificate is never kept, not even in logs).
+        ctx.services.log.error({ err: scrubbed(err), path: ctx.path, method: ctx.method }, "public page failed");
+        renderPage(ctx as unknown as Koa.Context, "public/error.njk", { title: m.errorTitle, message: messages.common.internal, code: "internal_error" }, 500);
+        return;
+      }
       if (err.kind === "rate_limited") {
         const wait = Number(err.details.retryAfter ?? 60);
         ctx.set("Retry-After", String(wait));

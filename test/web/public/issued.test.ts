@@ -83,3 +83,28 @@ describe("public website over certificates issued by the CA", () => {
     expect(s2).to.match(/^[0-9a-f]+$/);
   });
 });
+
+describe("online check against damaged certificates", () => {
+  let svc: TestService;
+  before(async () => (svc = await startTestService({ PUBLIC_RATE_LIMIT_PER_MINUTE: "100000" })));
+  after(() => svc?.stop());
+
+  it("answers every damaged DER with a 200 or a 4xx page, never a 500", async () => {
+    const der = Buffer.from(await (await svc.request("GET", "/ca/" + (await svc.services.db("cas").first("name")).name + ".crt")).arrayBuffer());
+    let seed = 12345;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    const statuses = new Set<number>();
+    for (let i = 0; i < 300; i++) {
+      const bad = Buffer.from(der);
+      for (let k = 0; k <= rand(3); k++) bad[rand(bad.length)] = rand(256);
+      const cut = i % 7 === 0 ? bad.subarray(0, rand(bad.length)) : bad;
+      const form = new FormData();
+      form.append("tep", new Blob([cut]), "x.cer");
+      const r = await svc.request("POST", "/kiem-tra", { body: form });
+      statuses.add(r.status);
+      expect(r.status, `mutation ${i}`).to.be.oneOf([200, 400]);
+      expect(r.headers.get("content-type")).to.match(/text\/html/);
+    }
+    expect([...statuses]).to.include(400);
+  });
+});
