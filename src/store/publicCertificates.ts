@@ -112,33 +112,19 @@ export interface CrlRow {
 }
 
 /**
- * The current CRLs, if the status service has created its table. Read tolerantly: the table
- * belongs to the status capability, and until it exists the page says "chưa phát hành".
+ * The current complete and delta CRL of each CA (the status capability's crls table: ca_name,
+ * number, kind full | delta, this_update, next_update). Until that table exists the page says
+ * "chưa phát hành". Only the columns needed: a CRL's DER may be large.
  */
 export async function listCurrentCrls(db: Knex): Promise<CrlRow[]> {
   if (!(await db.schema.hasTable("crls"))) return [];
-  try {
-    const rows: Record<string, unknown>[] = await db("crls").select("*");
-    const pick = (r: Record<string, unknown>, ...keys: string[]) => {
-      for (const k of keys) if (r[k] !== undefined && r[k] !== null) return r[k];
-      return null;
-    };
-    const latest = new Map<string, CrlRow>();
-    for (const r of rows) {
-      const kind = String(pick(r, "kind", "type") ?? "");
-      const crl: CrlRow = {
-        caName: String(pick(r, "ca_name", "issuer", "ca") ?? ""),
-        delta: kind === "delta" || Boolean(pick(r, "delta", "is_delta")),
-        number: pick(r, "number", "crl_number") === null ? null : String(pick(r, "number", "crl_number")),
-        thisUpdate: (pick(r, "this_update", "thisUpdate") as string | null) ?? null,
-        nextUpdate: (pick(r, "next_update", "nextUpdate") as string | null) ?? null,
-      };
-      const key = `${crl.caName}|${crl.delta}`;
-      const prev = latest.get(key);
-      if (!prev || String(crl.thisUpdate ?? "") > String(prev.thisUpdate ?? "")) latest.set(key, crl);
-    }
-    return [...latest.values()];
-  } catch {
-    return [];
-  }
+  const latest = db("crls").select("ca_name", "kind").max({ number: "number" }).groupBy("ca_name", "kind").as("l");
+  const rows: { ca_name: string; kind: string; number: string | number; this_update: string; next_update: string }[] = await db("crls as c")
+    .join(latest, function () {
+      this.on("c.ca_name", "=", "l.ca_name").andOn("c.kind", "=", "l.kind").andOn("c.number", "=", "l.number");
+    })
+    .select("c.ca_name", "c.kind", "c.number", "c.this_update", "c.next_update");
+  return rows.map((r) => ({
+    caName: r.ca_name, delta: r.kind === "delta", number: String(r.number), thisUpdate: r.this_update, nextUpdate: r.next_update,
+  }));
 }

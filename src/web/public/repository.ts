@@ -50,7 +50,7 @@ export function repositoryRoutes(api: ApiRouter): void {
           crl: crls.find((c) => c.caName === ca.name && !c.delta),
           deltaCrl: crls.find((c) => c.caName === ca.name && c.delta),
           crlUrl: `${base}/crl/${ca.name}.crl`,
-          deltaCrlUrl: `${base}/crl/${ca.name}-delta.crl`,
+          deltaCrlUrl: `${base}/crl/${ca.name}/delta.crl`,
         })),
         notPublished: m.notPublished,
         ocspUrl: `${base}/ocsp`,

@@ -260,6 +260,31 @@ describe("public website in Chromium", function () {
     expect(text).to.contain(opensslFingerprint(cas.root.der)).and.contain(opensslFingerprint(cas.issuing.der));
     expect(text).to.contain("https://ca.example.gov.vn/ocsp").and.contain("https://ca.example.gov.vn/tsa").and.contain("chưa phát hành");
     await page.screenshot({ path: path.join(screens, "repository.png"), fullPage: true });
+    // The status capability's crls table (created here if it has not landed yet): the newest
+    // complete and delta CRL of each CA are listed with their dates.
+    const db = svc.services.db;
+    if (!(await db.schema.hasTable("crls"))) {
+      await db.schema.createTable("crls", (t) => {
+        t.increments("id"); t.string("ca_name", 64).notNullable(); t.bigInteger("number").notNullable(); t.string("kind", 8).notNullable();
+        t.bigInteger("base_number"); t.string("this_update", 30).notNullable(); t.string("next_update", 30).notNullable();
+        t.integer("entries").notNullable(); t.integer("revoked_total").notNullable(); t.string("max_revoked_at", 30);
+        t.binary("der").notNullable(); t.string("sha256", 64).notNullable(); t.string("created_at", 30).notNullable();
+      });
+    }
+    const crl = (number: number, kind: string, thisUpdate: string, nextUpdate: string) => ({
+      ca_name: "issuing-test", number, kind, base_number: kind === "delta" ? 7 : null, this_update: thisUpdate, next_update: nextUpdate,
+      entries: 0, revoked_total: 0, der: Buffer.from([0x30, 0]), sha256: "00", created_at: thisUpdate,
+    });
+    await db("crls").insert([
+      crl(6, "full", "2026-11-24T01:00:00Z", "2026-11-25T01:00:00Z"),
+      crl(7, "full", "2026-11-25T01:00:00Z", "2026-11-26T01:00:00Z"),
+      crl(8, "delta", "2026-11-25T02:00:00Z", "2026-11-25T03:00:00Z"),
+    ]);
+    await page.goto(`${svc.url}/kho-luu-tru`);
+    const section = (await page.locator("section.ca", { hasText: "issuing-test" }).textContent())!.replace(/\s+/g, " ");
+    expect(section).to.contain("https://ca.example.gov.vn/crl/issuing-test.crl (số 7)").and.contain("Phát hành: 08:00 25/11/2026; lần cập nhật tiếp theo: 08:00 26/11/2026");
+    expect(section).to.contain("https://ca.example.gov.vn/crl/issuing-test/delta.crl (số 8)").and.contain("lần cập nhật tiếp theo: 10:00 25/11/2026");
+    await page.screenshot({ path: path.join(screens, "repository.png"), fullPage: true });
     const href = await page.locator("a[href='/ca/issuing-test.crt']").getAttribute("href");
     const crt = await svc.request("GET", href!);
     expect(crt.headers.get("cache-control")).to.match(/max-age=\d{5,}/);
