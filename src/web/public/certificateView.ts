@@ -49,12 +49,11 @@ const IDENTITY_PREFIX = /^(CCCD|CMND|CMT|CC|HC|PP|PASSPORT)\s*[:\-]/i;
 /** Masks a value that carries an identity number; other values pass through. */
 export function maskIfIdentity(type: string, value: string): string {
   if (IDENTITY_PREFIX.test(value)) return maskIdentity(value.replace(/^(\w+)\s*[:\-]\s*/, (_, p: string) => `${p.toUpperCase()}:`));
-  if ((type === UID || type === "UID" || type === SERIAL_NUMBER) && /\d{6,}/.test(value)) {
-    // A UID that is not a known non-personal code (MST: tax code, MNS: budget code) is masked.
-    if (/^(MST|MNS|MQHNS)\s*:/i.test(value)) return value;
-    return maskIdentity(value);
-  }
-  return value;
+  // Tax and budget codes (MST:, MNS:) identify organisations and are public.
+  if (/^(MST|MNS|MQHNS)\s*:/i.test(value)) return value;
+  if ((type === UID || type === "UID" || type === SERIAL_NUMBER) && /\d{6,}/.test(value)) return maskIdentity(value);
+  // A CMND (9 digits) or CCCD (12 digits) written into any other field.
+  return value.replace(/(?<!\d)(\d{9}|\d{12})(?!\d)/g, (d) => maskIdentity(d));
 }
 
 const curves: Record<string, string> = {
