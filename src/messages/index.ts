@@ -8,7 +8,8 @@ import { calendar } from "./calendar";
 import { web } from "./web";
 import { dossiers } from "./dossiers";
 import { review } from "./review";
+import { documents } from "./documents";
 import { ca } from "./ca";
 import { publicSite } from "./publicSite";
 
-export const messages = { common, users, calendar, web, dossiers, review, ca, publicSite };
+export const messages = { common, users, calendar, web, dossiers, review, documents, ca, publicSite };

@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -5,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { expect } from "chai";
 import { startTestService, type TestService } from "../support/service";
 import { LoopbackSmtp } from "../support/smtp";
-import { hasCommand } from "../support/peers";
+import { hasCommand, requirePeer } from "../support/peers";
 import { individualDossier } from "../support/reviewDossiers";
 
 describe("review workflow (HTTP, real SMTP on loopback)", () => {
@@ -35,7 +36,8 @@ describe("review workflow (HTTP, real SMTP on loopback)", () => {
     return r.body as { id: string; number: string; status: string };
   };
 
-  it("takes a dossier from draft through correction, resubmission and acceptance, recording who, when and why", async () => {
+  it("takes a dossier from draft through correction, resubmission and acceptance, recording who, when and why", async function () {
+    requirePeer(this, "pdftotext", hasCommand("pdftotext"), "apt-get install poppler-utils");
     const d = await create();
     expect(d.status).to.equal("draft");
 
@@ -100,12 +102,18 @@ describe("review workflow (HTTP, real SMTP on loopback)", () => {
     expect(mail.parsed.text).to.include("Địa chỉ trụ sở: Thiếu số nhà và tên đường của trụ sở");
     expect(mail.parsed.html).to.include("Trần Thị Bình").and.include("Thiếu số nhà và tên đường của trụ sở");
     expect(mail.parsed.attachments[0].contentType).to.equal("application/pdf");
-    if (hasCommand("pdftotext")) {
+    {
       const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "n-")), "n.pdf");
       fs.writeFileSync(f, mail.parsed.attachments[0].content);
-      const text = execFileSync("pdftotext", [f, "-"], { encoding: "utf8" });
-      expect(text).to.include(d.number);
+      // The official notice from the documents engine, read back by poppler (cells wrap: flatten whitespace).
+      const text = execFileSync("pdftotext", ["-raw", f, "-"], { encoding: "utf8" }).replace(/\s+/g, " ");
+      expect(text).to.include("THÔNG BÁO").and.include(d.number);
       expect(text).to.include("Thiếu số nhà và tên đường của trụ sở");
+      expect(text).to.include("dòng 2 (Trần Thị Bình)");
+      // Stored as the dossier's correction notice, with its SHA-256, and the mail carries those bytes.
+      const docs = await svc.services.db("documents").where({ dossier_id: d.id, kind: "correction_notice" });
+      expect(docs).to.have.length(1);
+      expect(docs[0].sha256).to.equal(crypto.createHash("sha256").update(mail.parsed.attachments[0].content).digest("hex"));
     }
 
     r = await call("GET", `/api/requests/${d.id}/deficiencies`, clerk);
