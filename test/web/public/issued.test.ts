@@ -1,20 +1,29 @@
 import { execFileSync } from "node:child_process";
 import { expect } from "chai";
 import { startTestService, type TestService } from "../../support/service";
+import { hasPostgres, startPostgres, type TestPostgres } from "../../support/postgres";
+import { requirePeer } from "../../support/peers";
 
 /**
  * The public site over certificates issued by the real ca capability (its dev CA, its profiles,
  * its revocation command): not only over fixtures. Handover is simulated by setting
  * handed_over_at until the devices capability lands.
  */
-describe("public website over certificates issued by the CA", () => {
+for (const database of ["SQLite", "PostgreSQL"] as const) describe(`public website over certificates issued by the CA (${database})`, () => {
   let svc: TestService;
+  let pg: TestPostgres | undefined;
   let operator: string;
   let serial: string;
   const IDENTITY = "038190001234";
 
-  before(async () => {
-    svc = await startTestService({ PUBLIC_RATE_LIMIT_PER_MINUTE: "10000" });
+  before(async function () {
+    const env: Record<string, string> = { PUBLIC_RATE_LIMIT_PER_MINUTE: "10000" };
+    if (database === "PostgreSQL") {
+      requirePeer(this, "PostgreSQL (initdb, pg_ctl)", hasPostgres(), "apt-get install postgresql");
+      pg = await startPostgres();
+      env.DATABASE_URL = pg.url;
+    }
+    svc = await startTestService(env);
     operator = await svc.userWithRoles("ca-operator", ["ca_operator"]);
     const r = await svc.request("POST", "/api/certificates", {
       token: operator,
@@ -29,7 +38,10 @@ describe("public website over certificates issued by the CA", () => {
     expect(r.status, await r.clone().text()).to.equal(201);
     serial = ((await r.json()) as { serial: string }).serial;
   });
-  after(() => svc?.stop());
+  after(async () => {
+    await svc?.stop();
+    pg?.stop();
+  });
 
   const page = async (p: string) => {
     const r = await svc.request("GET", p);
@@ -66,6 +78,30 @@ describe("public website over certificates issued by the CA", () => {
     expect(revoke.status, await revoke.clone().text()).to.be.oneOf([200, 201]);
     const after = (await page(`/chung-thu/${serial}`)).html;
     expect(after).to.contain("đã thu hồi").and.contain("thay đổi cơ quan công tác");
+  });
+
+  it("never lets LIKE wildcards through: punctuation separates words", async () => {
+    for (const q of ["%%%", "___", "%_%_%"]) expect((await page(`/tra-cuu?q=${encodeURIComponent(q)}`)).status, q).to.equal(400);
+    expect((await page(`/tra-cuu?q=${encodeURIComponent("t%n")}`)).html).to.not.contain("Bích Ngọc");
+    expect((await page(`/tra-cuu?q=${encodeURIComponent("tran%ngoc")}`)).html).to.contain("Bích Ngọc");
+  });
+
+  it("lists the newest CRLs of the status capability's table", async () => {
+    const db = svc.services.db;
+    const ca = (await db("cas").where({ role: "issuing" }).first("name")).name as string;
+    if (!(await db.schema.hasTable("crls"))) {
+      await db.schema.createTable("crls", (t) => {
+        t.increments("id"); t.string("ca_name", 64).notNullable(); t.bigInteger("number").notNullable(); t.string("kind", 8).notNullable();
+        t.bigInteger("base_number"); t.string("this_update", 30).notNullable(); t.string("next_update", 30).notNullable();
+        t.integer("entries").notNullable(); t.integer("revoked_total").notNullable(); t.string("max_revoked_at", 30);
+        t.binary("der").notNullable(); t.string("sha256", 64).notNullable(); t.string("created_at", 30).notNullable();
+      });
+    }
+    const row = (number: number, kind: string, at: string) => ({ ca_name: ca, number: 1000 + number, kind, this_update: at, next_update: at,
+      entries: 0, revoked_total: 0, der: Buffer.from([0x30, 0]), sha256: "00", created_at: at });
+    await db("crls").insert([row(1, "full", "2030-01-01T00:00:00Z"), row(2, "full", "2030-01-02T00:00:00Z"), row(3, "delta", "2030-01-02T01:00:00Z")]);
+    const { html } = await page("/kho-luu-tru");
+    expect(html).to.contain(`/crl/${ca}.crl</a> (số 1002)`).and.contain(`/crl/${ca}/delta.crl</a> (số 1003)`).and.not.contain("(số 1001)");
   });
 
   it("checks the CA's certificate online through the real chain to its root", async () => {
