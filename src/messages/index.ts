@@ -12,6 +12,7 @@ import { documents } from "./documents";
 import { ca } from "./ca";
 import { directory } from "./directory";
 import { status } from "./status";
+import { publicSite } from "./publicSite";
 
 export const messages = {
   common,
@@ -24,4 +25,5 @@ export const messages = {
   ca,
   directory,
   status,
+  publicSite,
 };
