@@ -1,5 +1,6 @@
 import type { Module } from "./service";
 import { core } from "./http/routes/core";
+import { devices } from "./ra/devices/module";
 
 /** The capabilities of the service, in start order. Each is one folder under src/. */
-export const modules: Module[] = [core];
+export const modules: Module[] = [core, devices];

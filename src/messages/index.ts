@@ -4,5 +4,6 @@
  */
 import { common } from "./common";
 import { users } from "./users";
+import { devices } from "./devices";
 
-export const messages = { common, users };
+export const messages = { common, users, devices };
