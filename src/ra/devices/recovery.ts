@@ -81,3 +81,27 @@ export async function recoverDevice(db: Knex, actor: Actor, id: string, input: R
     return { device, recovery, method };
   });
 }
+
+/** A real token locks after this many wrong user PINs in a row; our record does the same. */
+export const WRONG_PIN_LIMIT = 5;
+
+/**
+ * Wrong PINs counted at the station. The device locks (our record) when the token says it locked or
+ * when the count reaches the limit, since SoftHSM2 never locks by itself.
+ */
+export async function recordPinFailures(db: Knex, actor: Actor, id: string, input: { attempts: number; tokenLocked: boolean }): Promise<store.DeviceRow> {
+  return db.transaction(async (trx) => {
+    const d = await mustGetDevice(trx, id);
+    const count = d.wrong_pin_count + input.attempts;
+    await audit.append(trx, {
+      actor, action: "device.pin_failures", objectType: "device", objectId: d.id, details: { serial: d.serial, attempts: input.attempts, count },
+    });
+    if ((input.tokenLocked || count >= WRONG_PIN_LIMIT) && d.state !== "locked" && canTransition(d.state, "locked")) {
+      return moveDevice(trx, actor, d, "locked", messages.devices.lockedByPinFailures(count), { wrongPinCount: count, tokenLocked: input.tokenLocked }, {
+        wrong_pin_count: count, lock_count: d.lock_count + 1, locked_at: nowIso(),
+      });
+    }
+    await store.update(trx, d.id, { wrong_pin_count: count, updated_at: nowIso() });
+    return (await store.get(trx, d.id))!;
+  });
+}

@@ -3,7 +3,7 @@ import * as S from "./schema";
 import * as store from "../../../store/devices";
 import { createDevice, importDevices, readDevice, transitionDevice } from "../../../ra/devices/inventory";
 import { attachCertificate, deviceOfCertificate } from "../../../ra/devices/deviceCertificates";
-import { lockDevice, recoverDevice } from "../../../ra/devices/recovery";
+import { lockDevice, recordPinFailures, recoverDevice } from "../../../ra/devices/recovery";
 import { mustGetDevice } from "../../../ra/devices/moveDevice";
 import { refreshAllReturnDeadlines } from "../../../ra/devices/refreshReturnDeadline";
 import { presentDevice, presentDeviceCertificate, presentEvent, presentRecovery } from "./present";
@@ -81,6 +81,12 @@ export function register(api: ApiRouter) {
     method: "post", path: "/api/devices/:id/lock", summary: "Record that the device locked after wrong PINs", tags, action: "device.lock", input: S.LockSchema,
     handler: async (ctx, { params, body }) => {
       ctx.body = presentDevice(await lockDevice(ctx.services.db, ctx.state.actor!, params.id, body));
+    },
+  });
+  api.add({
+    method: "post", path: "/api/devices/:id/pin-failures", summary: "Count wrong PINs seen at the station; locks at the limit", tags, action: "device.lock", input: S.PinFailuresSchema,
+    handler: async (ctx, { params, body }) => {
+      ctx.body = presentDevice(await recordPinFailures(ctx.services.db, ctx.state.actor!, params.id, body));
     },
   });
   api.add({

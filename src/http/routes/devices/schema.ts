@@ -69,3 +69,8 @@ export const DeviceSchema = z.object({
   allowedTransitions: z.array(z.enum(DEVICE_STATES)),
   createdAt: z.string(), updatedAt: z.string(),
 });
+
+export const PinFailuresSchema = z.object({
+  params: z.object({ id }),
+  body: z.object({ attempts: z.number().int().min(1).max(100), tokenLocked: z.boolean().default(false) }),
+});
