@@ -4,6 +4,8 @@
  */
 import { common } from "./common";
 import { users } from "./users";
+import { calendar } from "./calendar";
+import { dossiers } from "./dossiers";
 import { devices } from "./devices";
 
-export const messages = { common, users, devices };
+export const messages = { common, users, calendar, dossiers, devices };

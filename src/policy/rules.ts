@@ -12,6 +12,9 @@ allow("admin", ["user.create", "user.list", "user.token", "user.roles", "calenda
 allow(["admin", "ca_operator", "auditor"], "outbox.list");
 allow(["admin", "ca_operator"], "outbox.replay");
 
+// Working-day calendar: every signed-in role reads it (deadlines); admin edits it (above)
+allow(["admin", "clerk", "reviewer", "ca_operator", "device_officer", "auditor"], "calendar.read");
+
 // Audit
 allow(["auditor", "admin"], "audit.read");
 
