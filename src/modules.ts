@@ -2,7 +2,8 @@ import type { Module } from "./service";
 import { core } from "./http/routes/core";
 import { calendarModule } from "./ra/calendar/module";
 import { mailModule } from "./mail/module";
+import { dossiersModule } from "./ra/dossiers/module";
 import { devices } from "./ra/devices/module";
 
 /** The capabilities of the service, in start order. Each is one folder under src/. */
-export const modules: Module[] = [core, calendarModule, mailModule, devices];
+export const modules: Module[] = [core, calendarModule, mailModule, dossiersModule, devices];

@@ -96,6 +96,7 @@ export const dossiers = {
   unknownKind: (kinds: string[]) => `Loại hồ sơ phải là một trong: ${kinds.join(", ")}.`,
   unknownField: (field: string) => `Trường "${field}" không có trong hồ sơ.`,
 
+  invalidId: "Mã hồ sơ không hợp lệ (phải là UUID).",
   notFound: (id: string) => `Không tìm thấy hồ sơ đề nghị "${id}".`,
   notEditable: (number: string, status: string) =>
     `Hồ sơ ${number} đang ở trạng thái "${status}"; chỉ được sửa khi là bản nháp hoặc đang chờ bổ sung, sửa đổi.`,

@@ -15,6 +15,11 @@ allow(["admin", "ca_operator"], "outbox.replay");
 // Working-day calendar: every signed-in role reads it (deadlines); admin edits it (above)
 allow(["admin", "clerk", "reviewer", "ca_operator", "device_officer", "auditor"], "calendar.read");
 
+// Request dossiers: clerks create and edit them (while draft or awaiting correction, checked by the
+// command); everyone who works on them reads them.
+allow("clerk", ["dossier.create", "dossier.edit"]);
+allow(["admin", "clerk", "reviewer", "ca_operator", "device_officer", "auditor"], ["dossier.read", "dossier.list"]);
+
 // Audit
 allow(["auditor", "admin"], "audit.read");
 
