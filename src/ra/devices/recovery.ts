@@ -64,7 +64,7 @@ export async function recoverDevice(db: Knex, actor: Actor, id: string, input: R
         throw new DomainError("device_not_locked", messages.devices.notLocked(STATE_LABELS[d.state]), { state: d.state, ...forbiddenTransition(d.state, "recovered").details }, "conflict");
       }
     }
-    const method = dossier.destroyKeys ? "reinitialize" : input.method;
+    const method = input.method;
     if (input.dryRun) return { device: d, recovery: undefined, method };
     const recovery: store.RecoveryRow = {
       id: crypto.randomUUID(), device_id: d.id, dossier_id: dossier.id, method, keys_destroyed: method === "reinitialize",

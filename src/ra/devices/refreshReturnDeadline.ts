@@ -2,7 +2,8 @@ import type { Db } from "../../store/db";
 import { nowIso } from "../../store/db";
 import * as store from "../../store/devices";
 import { WITH_HOLDER } from "./lifecycle";
-import { validityEndedAt, workingDayDeadline } from "./returnDeadline";
+import { validityEndedAt, vnDate, workingDayDeadline } from "./returnDeadline";
+import { loadWorkingCalendar } from "../calendar/calendar";
 
 /**
  * Recomputes the device's return deadline from the certificates on it (revocation and expiry are
@@ -16,7 +17,10 @@ export async function refreshReturnDeadline(db: Db, d: store.DeviceRow, now = ne
     const ended = validityEndedAt(await store.certificatesOn(db, d.id), now);
     if (ended) {
       reasonAt = ended.toISOString();
-      deadline = workingDayDeadline(ended).toISOString();
+      // Labour Code holidays, Tết and the year's official day swaps count as non-working days.
+      const year = Number(vnDate(ended).slice(0, 4));
+      const cal = await loadWorkingCalendar(db, year, year + 1);
+      deadline = workingDayDeadline(ended, undefined, cal.isWorkingDay).toISOString();
     }
   }
   if (deadline === d.return_deadline && reasonAt === d.return_reason_at) return d;

@@ -3,9 +3,8 @@
  * revocation or expiry of its certificate (issue 7). The day of the event is not counted; the period
  * ends at 24:00 (Asia/Ho_Chi_Minh) of the last working day (design.md §1, the same counting rule as
  * the review deadline).
- *
- * TODO(calendar): only weekends are skipped here. Public holidays and the official day swaps live in
- * the review helper's working-day calendar; switch to it when it is merged.
+ * The caller passes the working-day calendar (src/ra/calendar: weekends, Labour Code holidays, the
+ * year's official day swaps); weekdaysOnly is the fallback for pure computations.
  */
 export const RETURN_WORKING_DAYS = 5;
 const VN_OFFSET_MS = 7 * 3600_000; // Asia/Ho_Chi_Minh has no daylight saving time

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { validityEndedAt, workingDayDeadline } from "../../../src/ra/devices/returnDeadline";
 import { ALLOWED_TRANSITIONS, DEVICE_STATES } from "../../../src/ra/devices/lifecycle";
+import { WorkingCalendar } from "../../../src/ra/calendar/workingCalendar";
 
 describe("return deadline (05 working days)", () => {
   it("does not count the day of the revocation and skips the weekend", () => {
@@ -32,5 +33,18 @@ describe("device lifecycle table", () => {
   it("lets a recovered device go back to its holder", () => {
     expect(ALLOWED_TRANSITIONS.locked).to.include("recovered");
     expect(ALLOWED_TRANSITIONS.recovered).to.include("handed_over");
+  });
+});
+
+describe("return deadline with the working-day calendar", () => {
+  it("skips Tết when counting", () => {
+
+    const cal = new WorkingCalendar(() => null);
+    // Tết Bính Ngọ 2026: the lunar new year is 2026-02-17; a revocation on Friday 2026-02-13 cannot
+    // end five weekdays later (2026-02-20) because the holiday days are not counted.
+    const plain = workingDayDeadline(new Date("2026-02-13T03:00:00Z"));
+    const withTet = workingDayDeadline(new Date("2026-02-13T03:00:00Z"), 5, cal.isWorkingDay);
+    expect(plain.toISOString()).to.equal("2026-02-20T17:00:00.000Z");
+    expect(withTet.getTime()).to.be.greaterThan(plain.getTime());
   });
 });
