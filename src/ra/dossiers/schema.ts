@@ -172,8 +172,9 @@ const issuance = { ...common, certificateType: text(L.certificateType, 200), ass
 function checkList(listKey: string, listLabel: string) {
   return (d: Record<string, unknown>, ctx: IssueSink) => {
     const items = d[listKey];
-    if (Array.isArray(items) && typeof d.quantity === "number" && d.quantity !== items.length) {
-      ctx.addIssue({ code: "custom", message: m.quantityMismatch(d.quantity, listLabel, items.length), path: ["quantity"], input: d.quantity });
+    const q = d.quantity;
+    if (Array.isArray(items) && typeof q === "number" && Number.isInteger(q) && q >= 1 && q !== items.length) {
+      ctx.addIssue({ code: "custom", message: m.quantityMismatch(q, listLabel, items.length), path: ["quantity"], input: q });
     }
     duplicates(d.subscribers, "idNumber", (i, first) => ctx.addIssue({ code: "custom", message: m.duplicateIdNumber(first + 1), path: ["subscribers", i, "idNumber"] }));
     duplicates(d.certificates, "serial", (i, first) => ctx.addIssue({ code: "custom", message: m.duplicateSerial(first + 1), path: ["certificates", i, "serial"] }));
