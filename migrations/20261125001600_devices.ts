@@ -55,6 +55,7 @@ export async function up(knex: Knex): Promise<void> {
   });
   await knex.schema.createTable("handovers", (t) => {
     t.string("id", 36).primary();
+    t.string("number", 40).notNullable().unique(); // 12/2026/BB-BG
     t.string("place_kind", 16).notNullable(); // provider | agency
     t.string("place", 500).notNullable();
     t.string("handed_at", 30).notNullable();

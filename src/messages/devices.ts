@@ -1,5 +1,6 @@
 /** Vietnamese texts of key-storage devices, recovery and handover. */
 export const devices = {
+  handoverReceiverRequired: "Cần ghi người nhận bàn giao (họ tên, chức vụ, cơ quan, số định danh).",
   lockedByPinFailures: (n: number) => `Thiết bị bị khóa do nhập sai mã PIN ${n} lần.`,
   notFound: (id: string) => `Không tìm thấy thiết bị lưu khóa bí mật "${id}".`,
   serialTaken: (serial: string) => `Thiết bị có số sê-ri "${serial}" đã có trong danh mục.`,
