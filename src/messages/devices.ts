@@ -1,5 +1,7 @@
 /** Vietnamese texts of key-storage devices, recovery and handover. */
 export const devices = {
+  transitionNeedsCommand: (to: string) =>
+    `Trạng thái "${to}" chỉ đạt được qua thao tác riêng (nạp chứng thư, bàn giao, khóa, khôi phục), không chuyển trực tiếp.`,
   handoverReceiverRequired: "Cần ghi người nhận bàn giao (họ tên, chức vụ, cơ quan, số định danh).",
   lockedByPinFailures: (n: number) => `Thiết bị bị khóa do nhập sai mã PIN ${n} lần.`,
   notFound: (id: string) => `Không tìm thấy thiết bị lưu khóa bí mật "${id}".`,

@@ -44,17 +44,28 @@ describe("devices API: inventory, lifecycle, CSV import", () => {
     expect(e.error.code).to.equal("device_transition_forbidden");
     expect(e.error.message).to.include("trong kho").and.include("đã bàn giao");
     expect(e.error.details).to.deep.equal({ from: "in_stock", to: "handed_over" });
+    const skip = await svc.request("POST", `/api/devices/${d.id}/transition`, { token: officer, json: { to: "retired", reason: "x" } });
+    expect(skip.status).to.equal(200);
+    const back = await svc.request("POST", `/api/devices/${d.id}/transition`, { token: officer, json: { to: "damaged", reason: "x" } });
+    expect(back.status).to.equal(409);
+    expect((await back.json()).error.message).to.include("ngừng sử dụng").and.include("bị hỏng");
 
-    const ok = await svc.request("POST", `/api/devices/${d.id}/transition`, { token: officer, json: { to: "damaged", reason: "Vỡ vỏ khi vận chuyển" } });
+    const d2 = await (await svc.request("POST", "/api/devices", { token: officer, json: newDevice("SN-0004") })).json();
+    const viaCommand = await svc.request("POST", `/api/devices/${d2.id}/transition`, { token: officer, json: { to: "initialized", reason: "x" } });
+    expect(viaCommand.status).to.equal(200);
+    const issued = await svc.request("POST", `/api/devices/${d2.id}/transition`, { token: officer, json: { to: "issued", reason: "x" } });
+    expect(issued.status).to.equal(409);
+    expect((await issued.json()).error.code).to.equal("device_transition_needs_command");
+    const ok = await svc.request("POST", `/api/devices/${d2.id}/transition`, { token: officer, json: { to: "damaged", reason: "Vỡ vỏ khi vận chuyển" } });
     expect(ok.status).to.equal(200);
     expect((await ok.json()).state).to.equal("damaged");
-    const retired = await (await svc.request("POST", `/api/devices/${d.id}/transition`, { token: officer, json: { to: "retired", reason: "Thanh lý" } })).json();
+    const retired = await (await svc.request("POST", `/api/devices/${d2.id}/transition`, { token: officer, json: { to: "retired", reason: "Thanh lý" } })).json();
     expect(retired.allowedTransitions).to.deep.equal([]);
-    const again = await svc.request("POST", `/api/devices/${d.id}/transition`, { token: officer, json: { to: "in_stock", reason: "x" } });
+    const again = await svc.request("POST", `/api/devices/${d2.id}/transition`, { token: officer, json: { to: "in_stock", reason: "x" } });
     expect(again.status).to.equal(409);
-    const g = await (await svc.request("GET", `/api/devices/${d.id}`, { token: officer })).json();
-    expect(g.events.map((x: any) => x.to)).to.deep.equal(["in_stock", "damaged", "retired"]);
-    expect(g.events[1]).to.include({ from: "in_stock", reason: "Vỡ vỏ khi vận chuyển", actor: "officer1" });
+    const g = await (await svc.request("GET", `/api/devices/${d2.id}`, { token: officer })).json();
+    expect(g.events.map((x: any) => x.to)).to.deep.equal(["in_stock", "initialized", "damaged", "retired"]);
+    expect(g.events[2]).to.include({ from: "initialized", reason: "Vỡ vỏ khi vận chuyển", actor: "officer1" });
   });
 
   it("imports devices from a CSV with Vietnamese headers", async () => {

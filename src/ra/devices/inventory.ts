@@ -8,8 +8,8 @@ import * as audit from "../../audit/audit";
 import type { Actor } from "../../auth/actor";
 import { DomainError } from "../../errors";
 import { messages } from "../../messages";
-import { DEVICE_KINDS, type DeviceKind, type DeviceState } from "./lifecycle";
-import { moveDevice, mustGetDevice } from "./moveDevice";
+import { DEVICE_KINDS, MANUAL_TARGETS, STATE_LABELS, canTransition, type DeviceKind, type DeviceState } from "./lifecycle";
+import { forbiddenTransition, moveDevice, mustGetDevice } from "./moveDevice";
 import { refreshReturnDeadline } from "./refreshReturnDeadline";
 
 export interface NewDevice {
@@ -150,6 +150,10 @@ export async function importDevices(db: Knex, actor: Actor, csv: string, opts: {
 export async function transitionDevice(db: Knex, actor: Actor, id: string, to: DeviceState, reason: string): Promise<store.DeviceRow> {
   return db.transaction(async (trx) => {
     const d = await mustGetDevice(trx, id);
+    if (!canTransition(d.state, to)) throw forbiddenTransition(d.state, to);
+    if (!MANUAL_TARGETS.includes(to)) {
+      throw new DomainError("device_transition_needs_command", messages.devices.transitionNeedsCommand(STATE_LABELS[to]), { from: d.state, to }, "conflict");
+    }
     const patch: Partial<store.DeviceRow> = {};
     // Back in stock means wiped and unassigned: the holder and the PIN record start afresh.
     if (to === "in_stock") Object.assign(patch, { holder_dossier_id: null, holder_subscriber_index: null, holder_name: null, wrong_pin_count: 0, locked_at: null });

@@ -65,3 +65,10 @@ export const KIND_LABELS: Record<DeviceKind, string> = {
   hsm: "HSM",
   sim: "SIM PKI",
 };
+
+/**
+ * Targets an officer may choose directly (POST /api/devices/:id/transition). The others have their
+ * own command, which checks what the state means: issued (a certificate registered on it),
+ * handed_over (a handover record), locked (lock / wrong PINs), recovered (an accepted Mẫu 06 dossier).
+ */
+export const MANUAL_TARGETS: readonly DeviceState[] = ["in_stock", "initialized", "returned", "lost", "damaged", "retired"];
