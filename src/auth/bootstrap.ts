@@ -2,7 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Services } from "../service";
 import * as users from "../store/users";
-import { createUser, issueToken } from "./users";
+import { createUser, issueToken, setPassword } from "./users";
+import { randomPassword } from "./passwords";
 import { systemActor } from "./actor";
 
 /**
@@ -16,5 +17,11 @@ export async function bootstrapAdmin(s: Services): Promise<void> {
   const file = path.join(s.config.dataDir, "admin.token");
   fs.writeFileSync(file, token.secret + "\n", { mode: 0o600 });
   fs.chmodSync(file, 0o600);
-  s.log.warn({ file }, "Đã tạo tài khoản quản trị đầu tiên; mã truy cập được ghi vào tệp này (chỉ chủ sở hữu đọc được)");
+  // A password for the web sign-in, beside the token, under the same protection.
+  const password = randomPassword();
+  await setPassword(s.db, systemActor, admin.id, password);
+  const pwFile = path.join(s.config.dataDir, "admin.password");
+  fs.writeFileSync(pwFile, password + "\n", { mode: 0o600 });
+  fs.chmodSync(pwFile, 0o600);
+  s.log.warn({ file, passwordFile: pwFile }, "Đã tạo tài khoản quản trị đầu tiên (admin); mã truy cập và mật khẩu được ghi vào các tệp này (chỉ chủ sở hữu đọc được)");
 }

@@ -6,6 +6,7 @@ import { nowIso, type Db } from "../store/db";
 import { DomainError } from "../errors";
 import { messages } from "../messages";
 import { hashToken, newTokenSecret, sameHash } from "./tokens";
+import { hashPassword, verifyPassword } from "./passwords";
 import { ROLES, systemActor, type Actor, type Role } from "./actor";
 
 export interface CreateUserInput {
@@ -66,5 +67,50 @@ export async function authenticate(db: Db, secret: string): Promise<Actor | unde
   if (token.revoked_at || (token.expires_at && token.expires_at <= now)) return undefined;
   const user = await store.get(db, token.user_id);
   if (!user || !user.active) return undefined;
+  return { id: user.id, username: user.username, roles: await store.rolesOf(db, user.id) };
+}
+
+/** Replaces a user's roles. Separation of duties: nobody changes their own roles. */
+export async function setUserRoles(db: Knex, actor: Actor, userId: string, roles: Role[]) {
+  if (actor.id === userId) {
+    throw new DomainError("self_role_change", messages.users.selfRoleChange, {}, "forbidden");
+  }
+  return db.transaction(async (trx) => {
+    const user = await store.get(trx, userId);
+    if (!user) throw new DomainError("user_not_found", messages.users.userNotFound(userId), {}, "not_found");
+    const before = await store.rolesOf(trx, userId);
+    await store.setRoles(trx, userId, roles);
+    await audit.append(trx, { actor, action: "user.roles_changed", objectType: "user", objectId: userId, details: { before, after: roles } });
+    return user;
+  });
+}
+
+/** Revokes one token of a user; revoked tokens stop authenticating at once. */
+export async function revokeUserToken(db: Knex, actor: Actor, userId: string, tokenId: string) {
+  return db.transaction(async (trx) => {
+    const tokens = await store.tokensOf(trx, userId);
+    if (!tokens.some((t) => t.id === tokenId)) {
+      throw new DomainError("token_not_found", messages.users.tokenNotFound, { tokenId }, "not_found");
+    }
+    await store.revokeToken(trx, tokenId, nowIso());
+    await audit.append(trx, { actor, action: "token.revoked", objectType: "user", objectId: userId, details: { tokenId } });
+  });
+}
+
+/** Sets a user's password (scrypt); nobody but an admin or the user themself. */
+export async function setPassword(db: Knex, actor: Actor, userId: string, password: string) {
+  const hash = await hashPassword(password);
+  return db.transaction(async (trx) => {
+    const n = await trx("users").where({ id: userId }).update({ password_hash: hash });
+    if (!n) throw new DomainError("user_not_found", messages.users.userNotFound(userId), {}, "not_found");
+    await audit.append(trx, { actor, action: "user.password_set", objectType: "user", objectId: userId });
+  });
+}
+
+/** Checks a username and password; returns the user's actor or undefined (same time either way). */
+export async function checkPassword(db: Db, username: string, password: string): Promise<Actor | undefined> {
+  const user = await store.getByUsername(db, username);
+  const ok = await verifyPassword(password, (user as (store.UserRow & { password_hash?: string }) | undefined)?.password_hash);
+  if (!ok || !user || !user.active) return undefined;
   return { id: user.id, username: user.username, roles: await store.rolesOf(db, user.id) };
 }

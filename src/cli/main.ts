@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { registerUserCommands } from "./users";
 import { registerAuditCommands } from "./audit";
+import { registerCaCommands } from "./ca";
 import { registerTokenCommands } from "./token";
 import { version } from "../../package.json";
 
@@ -14,6 +15,7 @@ export const program = new Command()
 
 registerUserCommands(program);
 registerAuditCommands(program);
+registerCaCommands(program);
 registerTokenCommands(program);
 
 program.parseAsync(process.argv).catch((err) => {

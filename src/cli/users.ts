@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { withDatabase } from "./context";
-import { createUser, issueToken } from "../auth/users";
+import { createUser, issueToken, setPassword } from "../auth/users";
+import { randomPassword } from "../auth/passwords";
 import { systemActor, ROLES, type Role } from "../auth/actor";
 import * as store from "../store/users";
 
@@ -35,6 +36,21 @@ export function registerUserCommands(program: Command) {
         const expiresAt = o.days ? new Date(Date.now() + o.days * 86400_000) : undefined;
         const t = await issueToken(db, systemActor, user.id, { label: "cli", expiresAt });
         process.stdout.write(t.secret + "\n");
+      });
+    });
+  users
+    .command("passwd")
+    .description("Đặt mật khẩu đăng nhập web (in ra mật khẩu ngẫu nhiên nếu không đưa --password)")
+    .argument("<username>")
+    .option("-p, --password <password>", "mật khẩu mới (ít nhất 12 ký tự)")
+    .action(async (username: string, o) => {
+      await withDatabase(async (db) => {
+        const user = await store.getByUsername(db, username);
+        if (!user) throw new Error(`không tìm thấy người dùng ${username}`);
+        const pw = o.password ?? randomPassword();
+        if (pw.length < 12) throw new Error("mật khẩu phải có ít nhất 12 ký tự");
+        await setPassword(db, systemActor, user.id, pw);
+        if (!o.password) process.stdout.write(pw + "\n");
       });
     });
   users

@@ -5,13 +5,16 @@ import { authenticate } from "../auth/users";
 import { bodyParser } from "./body";
 import { errorHandler } from "./errors";
 import type { ApiRouter } from "./route";
+import { RateLimiter } from "./rateLimit";
+import * as audit from "../audit/audit";
 
 /** The Koa application: security headers, errors, bodies, bearer authentication, routes. */
 export function buildApp(services: Services, api: ApiRouter): Koa {
   const app = new Koa({ proxy: false });
+  const failedLogins = new RateLimiter(20, 10);
   app.context.services = services;
   app.silent = true;
-  app.use(errorHandler(services.log));
+  app.use(errorHandler(services.log, services.db));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -29,7 +32,14 @@ export function buildApp(services: Services, api: ApiRouter): Koa {
   app.use(async (ctx, next) => {
     const header = ctx.get("authorization");
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (m) ctx.state.actor = await authenticate(services.db, m[1]);
+    if (m) {
+      ctx.state.actor = await authenticate(services.db, m[1]);
+      if (!ctx.state.actor) {
+        // Failed logins are limited per client and each one is an audit row.
+        failedLogins.check(ctx.ip);
+        await audit.append(services.db, { actor: "anonymous", action: "auth.failed", details: { ip: ctx.ip, path: ctx.path } });
+      }
+    }
     return next();
   });
   app.use(api.router.routes());

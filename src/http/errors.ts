@@ -2,6 +2,8 @@ import type Koa from "koa";
 import { DomainError, type ErrorKind } from "../errors";
 import { messages } from "../messages";
 import type { Logger } from "../log";
+import type { Knex } from "knex";
+import * as audit from "../audit/audit";
 
 /** The one table from domain error kinds to HTTP statuses. */
 export const statusOfKind: Record<ErrorKind, number> = {
@@ -29,7 +31,7 @@ export const errorBody = (code: string, message: string, details: Record<string,
  * anything else is a 500 with a generic message and no stack (the stack goes to the log).
  * Routes that speak another protocol (OCSP, TSA) catch their own errors and answer in it.
  */
-export function errorHandler(log: Logger): Koa.Middleware {
+export function errorHandler(log: Logger, db?: Knex): Koa.Middleware {
   return async (ctx, next) => {
     try {
       await next();
@@ -43,6 +45,16 @@ export function errorHandler(log: Logger): Koa.Middleware {
     } catch (err) {
       if (err instanceof DomainError) {
         ctx.status = statusOfKind[err.kind];
+        // Refused (403, 409) and rejected (400) requests of signed-in users are audit rows.
+        const actor = ctx.state.actor;
+        if (db && actor && ["forbidden", "conflict", "invalid"].includes(err.kind)) {
+          await audit
+            .append(db, {
+              actor, action: err.kind === "invalid" ? "request.rejected" : "request.refused",
+              details: { method: ctx.method, path: ctx.path, code: err.code },
+            })
+            .catch((e) => log.error({ err: e }, "audit append failed"));
+        }
         ctx.body = errorBody(err.code, err.message, err.details);
         if (err.kind === "rate_limited" && typeof err.details.retryAfter === "number") {
           ctx.set("Retry-After", String(err.details.retryAfter));
@@ -55,9 +67,23 @@ export function errorHandler(log: Logger): Koa.Middleware {
         ctx.body = errorBody("method_not_allowed", messages.common.methodNotAllowed, { method: ctx.method });
         return;
       }
-      log.error({ err, path: ctx.path, method: ctx.method }, "unhandled error");
+      log.error({ err: scrubbed(err), path: ctx.path, method: ctx.method }, "unhandled error");
       ctx.status = 500;
       ctx.body = errorBody("internal_error", messages.common.internal);
     }
   };
+}
+
+/**
+ * Database errors carry the SQL with its values in the message; values may be personal data, so
+ * only the driver's own error text and code reach the log.
+ */
+export function scrubbed(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  const e = err as Error & { code?: string; sql?: string };
+  if (/^(insert|update|select|delete|with)\s/i.test(e.message) || e.sql) {
+    const tail = e.message.split(" - ").slice(-1)[0];
+    return { type: e.name, code: e.code, message: tail, stack: e.stack?.split("\n").slice(1, 6).join("\n") };
+  }
+  return err;
 }

@@ -17,7 +17,7 @@ const shapeOf = (s: z.ZodType | undefined, key: string): z.ZodType | undefined =
 /** Builds the OpenAPI 3.1 document from the same zod schemas that validate the requests. */
 export function openApiDocument(specs: RouteSpec[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const spec of specs) {
+  for (const spec of specs.filter((s) => s.docs !== false)) {
     const p = spec.path.replace(/:([A-Za-z0-9_]+)/g, "{$1}");
     const parameters: unknown[] = [];
     for (const where of ["params", "query"] as const) {

@@ -28,6 +28,8 @@ export interface RouteSpec<S extends z.ZodType = z.ZodType> {
   bodyType?: string;
   /** Documented responses: status → description and optional zod schema. */
   responses?: Record<number, { description: string; schema?: z.ZodType; mediaType?: string }>;
+  /** false: a page or file, not part of the API contract (left out of the OpenAPI document). */
+  docs?: boolean;
   handler: (ctx: ApiContext, input: z.infer<S>) => Promise<void> | void;
 }
 

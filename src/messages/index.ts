@@ -5,7 +5,12 @@
 import { common } from "./common";
 import { users } from "./users";
 import { calendar } from "./calendar";
+import { web } from "./web";
 import { dossiers } from "./dossiers";
+import { review } from "./review";
+import { documents } from "./documents";
+import { ca } from "./ca";
+
 import { devices } from "./devices";
 
-export const messages = { common, users, calendar, dossiers, devices };
+export const messages = { common, users, calendar, web, dossiers, review, documents, ca, devices };

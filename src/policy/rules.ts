@@ -6,7 +6,7 @@ import { allow } from "./policy";
  */
 
 // Users and configuration
-allow("admin", ["user.create", "user.list", "user.token", "user.roles", "calendar.edit"]);
+allow("admin", ["user.create", "user.list", "user.token", "user.roles", "user.password", "calendar.edit"]);
 
 // Outbox: operators see and replay the work queue
 allow(["admin", "ca_operator", "auditor"], "outbox.list");
@@ -19,6 +19,15 @@ allow(["admin", "clerk", "reviewer", "ca_operator", "device_officer", "auditor"]
 // command); everyone who works on them reads them.
 allow("clerk", ["dossier.create", "dossier.edit"]);
 allow(["admin", "clerk", "reviewer", "ca_operator", "device_officer", "auditor"], ["dossier.read", "dossier.list"]);
+
+// Review (step 2): clerks record the receipt (submit) and withdrawals; only reviewers review.
+// (Separation of duties between the clerk who submits and the reviewer comes with the security issue.)
+allow("clerk", ["dossier.submit", "dossier.withdraw"]);
+allow("reviewer", "dossier.review");
+allow(["reviewer", "clerk", "admin", "auditor"], "review.read");
+
+// Documents of a dossier (the request form as PDF, stored notices and records)
+allow(["clerk", "reviewer", "auditor", "admin"], "dossier.document");
 
 // Audit
 allow(["auditor", "admin"], "audit.read");

@@ -178,6 +178,24 @@ export const findByIdNumber = (
     .orderBy([{ column: "d.created_at" }, { column: "s.idx" }])
     .select({ dossierId: "d.id", number: "d.number", status: "d.status", idx: "s.idx", fullName: "s.full_name" });
 
+/**
+ * People of this dossier whose identity number also appears in other dossiers (any status):
+ * for the reviewer, who decides whether it is a renewal, a duplicate request or an error.
+ */
+export const duplicatesOf = (
+  db: Db, dossierId: string,
+): Promise<{ idx: number; fullName: string; idNumber: string; otherDossierId: string; otherNumber: string; otherStatus: string; otherIdx: number; otherFullName: string }[]> =>
+  db("dossier_subscribers as s")
+    .join("dossier_subscribers as o", "o.id_number", "s.id_number")
+    .join("dossiers as d", "d.id", "o.dossier_id")
+    .where("s.dossier_id", dossierId)
+    .whereNot("o.dossier_id", dossierId)
+    .orderBy([{ column: "s.idx" }, { column: "d.created_at" }, { column: "o.idx" }])
+    .select({
+      idx: "s.idx", fullName: "s.full_name", idNumber: "s.id_number", otherDossierId: "d.id", otherNumber: "d.number",
+      otherStatus: "d.status", otherIdx: "o.idx", otherFullName: "o.full_name",
+    });
+
 // --- history -----------------------------------------------------------------------------------
 
 export interface HistoryEntry {
@@ -244,7 +262,7 @@ export async function list(db: Db, f: ListFilter): Promise<{ rows: DossierSummar
       "id", "number", "year", "seq", "kind", "status", "agency_name", "certificate_type", "quantity", "channel",
       "received_at", "valid_since", "deadline", "version", "created_by", "updated_by", "created_at", "updated_at",
     )
-    .orderBy([{ column: "created_at", order: "desc" }, { column: "number", order: "desc" }])
+    .orderBy([{ column: "created_at", order: "desc" }, { column: "year", order: "desc" }, { column: "seq", order: "desc" }])
     .limit(f.limit)
     .offset(f.offset);
   return { rows, total };

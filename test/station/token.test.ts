@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -30,12 +30,22 @@ describe("device station (chungthu token) on SoftHSM2", function () {
   let dir: string;
   let env: NodeJS.ProcessEnv;
 
+  // The service runs in this process: the station must run asynchronously or it would wait for a
+  // service whose event loop it blocks.
   const station = (...args: string[]) =>
-    spawnSync(process.execPath, [path.join(ROOT, "bin/chungthu.js"), "token", ...args, "--module", MODULE, "--url", svc.url], {
-      env: { ...env, CHUNGTHU_TOKEN: officer }, encoding: "utf8",
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [path.join(ROOT, "bin/chungthu.js"), "token", ...args, "--module", MODULE, "--url", svc.url], {
+        env: { ...env, CHUNGTHU_TOKEN: officer },
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (b) => (stdout += b));
+      child.stderr.on("data", (b) => (stderr += b));
+      child.on("error", reject);
+      child.on("close", (status) => resolve({ status, stdout, stderr }));
     });
-  const stationJson = (...args: string[]) => {
-    const r = station(...args);
+  const stationJson = async (...args: string[]) => {
+    const r = await station(...args);
     if (r.status !== 0) throw new Error(`station ${args[0]} failed (${r.status}): ${r.stderr}${r.stdout}`);
     return JSON.parse(r.stdout);
   };
@@ -72,8 +82,8 @@ describe("device station (chungthu token) on SoftHSM2", function () {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it("lists the token by label (slot ids are SoftHSM2's random ones)", () => {
-    const tokens = stationJson("list");
+  it("lists the token by label (slot ids are SoftHSM2's random ones)", async () => {
+    const tokens = await stationJson("list");
     const t = tokens.find((x: any) => x.label === LABEL);
     expect(t).to.include({ initialized: true, userPinInitialized: true });
     expect(t.slotId).to.not.equal("0000000000000000");
@@ -85,7 +95,7 @@ describe("device station (chungthu token) on SoftHSM2", function () {
 
   it("enrols: key pair on the token, certificate issued by the service and written back with the key's CKA_ID", async () => {
     dossierId = await acceptedDossier(sampleDossier("individual", 1));
-    enrolled = stationJson("enrol", "--label", LABEL, "--dossier", dossierId, "--subscriber", "0", "--pin", PIN, "--so-pin", SO_PIN);
+    enrolled = await stationJson("enrol", "--label", LABEL, "--dossier", dossierId, "--subscriber", "0", "--pin", PIN, "--so-pin", SO_PIN);
     expect(enrolled.keyId).to.match(/^[0-9a-f]{40}$/);
     expect(enrolled.chain).to.be.greaterThan(0);
     const row = await svc.services.db("certificates").where({ serial: enrolled.certificateSerial }).first();
@@ -162,7 +172,7 @@ describe("device station (chungthu token) on SoftHSM2", function () {
 
   it("locks the device after five wrong PINs at the station (our record: SoftHSM2 does not lock)", async () => {
     for (let i = 1; i <= 5; i++) {
-      const r = station("check-pin", "--label", LABEL, "--pin", "999999");
+      const r = await station("check-pin", "--label", LABEL, "--pin", "999999");
       expect(r.status, r.stderr).to.equal(2);
       const out = JSON.parse(r.stdout);
       expect(out.ok).to.equal(false);
@@ -178,14 +188,14 @@ describe("device station (chungthu token) on SoftHSM2", function () {
     const r = await svc.request("POST", "/api/requests", { token: clerk, json: body });
     expect(r.status).to.equal(201);
     recoveryDossier = (await r.json()).id;
-    const refused = station("recover", "--label", LABEL, "--dossier", recoveryDossier, "--so-pin", SO_PIN, "--new-pin", NEW_PIN);
+    const refused = await station("recover", "--label", LABEL, "--dossier", recoveryDossier, "--so-pin", SO_PIN, "--new-pin", NEW_PIN);
     expect(refused.status).to.not.equal(0);
     expect(refused.stderr).to.include("chưa được chấp nhận");
     // the old PIN still logs in: nothing was done to the token
     expect(p11tool("--login", "--pin", PIN, "-O")).to.include("Private Key Object");
 
     const other = await acceptedDossier(sampleDossier("device_recovery"));
-    const wrong = station("recover", "--label", LABEL, "--dossier", other, "--so-pin", SO_PIN, "--new-pin", NEW_PIN);
+    const wrong = await station("recover", "--label", LABEL, "--dossier", other, "--so-pin", SO_PIN, "--new-pin", NEW_PIN);
     expect(wrong.status).to.not.equal(0);
     expect(wrong.stderr).to.include(enrolled.deviceSerial);
   });
@@ -194,7 +204,7 @@ describe("device station (chungthu token) on SoftHSM2", function () {
     await svc.services.db.transaction(async (trx) => {
       for (const to of ["received", "under_review", "accepted"] as const) await transitionDossier(trx, systemActor, recoveryDossier, { action: to, to });
     });
-    const out = stationJson("recover", "--label", LABEL, "--dossier", recoveryDossier, "--so-pin", SO_PIN, "--new-pin", NEW_PIN);
+    const out = await stationJson("recover", "--label", LABEL, "--dossier", recoveryDossier, "--so-pin", SO_PIN, "--new-pin", NEW_PIN);
     expect(out.device.state).to.equal("recovered");
     expect(out.recovery).to.include({ dossierId: recoveryDossier, method: "unblock", keysDestroyed: false });
 

@@ -69,3 +69,24 @@ export function sampleDossier(kind: string = "individual", n = 3): Record<string
       throw new Error(kind);
   }
 }
+
+export const CSV_HEADERS = [
+  "STT", "Họ và tên", "Ngày sinh", "Loại giấy tờ", "Số CCCD/CMND/Hộ chiếu", "Ngày cấp", "Nơi cấp", "Thư điện tử công vụ",
+  "Cơ quan công tác", "Tỉnh/Thành phố", "Chức vụ", "Số điện thoại di động", "Số hiệu chứng thư cũ (nếu có)",
+];
+
+const dmy = (iso: string) => iso.split("-").reverse().join("/");
+const cell = (v: string) => (/[",;\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+/** A Mẫu 01 list as a clerk's CSV: BOM, Vietnamese headers, dd/mm/yyyy dates. */
+export function subscriberCsv(people: ReturnType<typeof sampleSubscriber>[], opts: { bom?: boolean; delimiter?: string } = {}): string {
+  const sep = opts.delimiter ?? ",";
+  const lines = [CSV_HEADERS.join(sep)];
+  people.forEach((p, i) => {
+    lines.push([
+      String(i + 1), p.fullName, dmy(p.dateOfBirth), p.idType, p.idNumber, dmy(p.idIssueDate), p.idIssuePlace, p.email,
+      p.workplace, p.province, p.position, p.mobile, (p as { previousCertificateSerial?: string }).previousCertificateSerial ?? "",
+    ].map(cell).join(sep));
+  });
+  return (opts.bom === false ? "" : "\uFEFF") + lines.join("\r\n") + "\r\n";
+}

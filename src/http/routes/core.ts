@@ -7,6 +7,7 @@ import { DomainError } from "../../errors";
 import { messages } from "../../messages";
 import * as health from "./health";
 import * as users from "./users/users";
+import * as auditRoutes from "./audit/audit";
 import { allow } from "../../policy/policy";
 import "../../policy/rules";
 import { version } from "../../../package.json";
@@ -53,6 +54,7 @@ export const core: Module = {
   routes(api) {
     health.register(api);
     users.register(api);
+    auditRoutes.register(api);
     registerOutbox(api);
     api.add({
       method: "get", path: "/api/openapi.json", summary: "This document", tags: ["meta"],

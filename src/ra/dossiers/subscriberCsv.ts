@@ -135,3 +135,6 @@ export function inferIdType(idNumber: string): string {
 }
 
 export const headerOfField = (field: string): string | undefined => CSV_COLUMNS.find((c) => c.field === field)?.header;
+
+/** An empty Mẫu 01 list for clerks to fill in: BOM (so Excel reads UTF-8) and the headers. */
+export const subscriberCsvTemplate = () => "\uFEFF" + ["STT", ...CSV_COLUMNS.map((c) => c.header)].join(",") + "\r\n";

@@ -20,3 +20,14 @@ export const IssueTokenSchema = z.object({
 export const UserSchema = z.object({
   id: z.string(), username: z.string(), fullName: z.string(), email: z.string().nullable(), roles: z.array(z.string()), active: z.boolean(),
 });
+
+export const UserIdSchema = z.object({ params: z.object({ id: z.string().uuid() }) });
+export const SetRolesSchema = z.object({
+  params: z.object({ id: z.string().uuid() }),
+  body: z.object({ roles: z.array(z.enum(ROLES)).max(ROLES.length) }),
+});
+export const RevokeTokenSchema = z.object({ params: z.object({ id: z.string().uuid(), tokenId: z.string().uuid() }) });
+export const SetPasswordSchema = z.object({
+  params: z.object({ id: z.string().uuid() }),
+  body: z.object({ password: z.string().min(12, "Mật khẩu phải có ít nhất 12 ký tự").max(200) }),
+});

@@ -1,7 +1,7 @@
 import type { ApiRouter } from "../../route";
 import * as S from "./schema";
 import * as store from "../../../store/users";
-import { createUser, issueToken } from "../../../auth/users";
+import { createUser, issueToken, revokeUserToken, setPassword, setUserRoles } from "../../../auth/users";
 import { DomainError } from "../../../errors";
 import { messages } from "../../../messages";
 import type { Db } from "../../../store/db";
@@ -46,6 +46,34 @@ export function register(api: ApiRouter) {
       ctx.status = 201;
       ctx.set("Cache-Control", "no-store");
       ctx.body = { id: t.id, token: t.secret, expiresAt: t.expiresAt };
+    },
+  });
+  api.add({
+    method: "put", path: "/api/users/:id/roles", summary: "Replace a user's roles (not one's own)", tags: ["users"], action: "user.roles", input: S.SetRolesSchema,
+    handler: async (ctx, { params, body }) => {
+      const u = await setUserRoles(ctx.services.db, ctx.state.actor!, params.id, body.roles);
+      ctx.body = await presentUser(ctx.services.db, u);
+    },
+  });
+  api.add({
+    method: "get", path: "/api/users/:id/tokens", summary: "List a user's tokens (never the secrets)", tags: ["users"], action: "user.token", input: S.UserIdSchema,
+    handler: async (ctx, { params }) => {
+      const tokens = await store.tokensOf(ctx.services.db, params.id);
+      ctx.body = { items: tokens.map((t) => ({ id: t.id, label: t.label, createdAt: t.created_at, expiresAt: t.expires_at, revokedAt: t.revoked_at, lastUsedAt: t.last_used_at })) };
+    },
+  });
+  api.add({
+    method: "delete", path: "/api/users/:id/tokens/:tokenId", summary: "Revoke a token", tags: ["users"], action: "user.token", input: S.RevokeTokenSchema,
+    handler: async (ctx, { params }) => {
+      await revokeUserToken(ctx.services.db, ctx.state.actor!, params.id, params.tokenId);
+      ctx.status = 204;
+    },
+  });
+  api.add({
+    method: "put", path: "/api/users/:id/password", summary: "Set a user's web sign-in password", tags: ["users"], action: "user.password", input: S.SetPasswordSchema,
+    handler: async (ctx, { params, body }) => {
+      await setPassword(ctx.services.db, ctx.state.actor!, params.id, body.password);
+      ctx.status = 204;
     },
   });
 }

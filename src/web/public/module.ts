@@ -1,0 +1,33 @@
+import fs from "node:fs";
+import path from "node:path";
+import crypto from "node:crypto";
+import type { Module } from "../../service";
+import { renderPage, templatesDir } from "../render";
+
+const cssPath = path.join(templatesDir, "web/static/site.css");
+
+/** The public website (no sign-in): home page and the shared stylesheet. */
+export const publicSite: Module = {
+  name: "public-site",
+  routes(api) {
+    const css = fs.readFileSync(cssPath);
+    const etag = `"${crypto.createHash("sha256").update(css).digest("hex").slice(0, 16)}"`;
+    api.add({
+      method: "get", path: "/static/site.css", summary: "Stylesheet", docs: false,
+      handler: (ctx) => {
+        ctx.set("ETag", etag);
+        ctx.set("Cache-Control", "public, max-age=3600");
+        if (ctx.get("if-none-match") === etag) { ctx.status = 304; return; }
+        ctx.type = "text/css; charset=utf-8";
+        ctx.body = css;
+      },
+    });
+    api.add({
+      method: "get", path: "/", summary: "Home page", docs: false,
+      handler: (ctx) => {
+        ctx.set("Cache-Control", "public, max-age=300");
+        renderPage(ctx, "public/home.njk", {});
+      },
+    });
+  },
+};

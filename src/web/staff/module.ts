@@ -1,0 +1,87 @@
+import crypto from "node:crypto";
+import type Koa from "koa";
+import type { Module, Services } from "../../service";
+import type { ApiContext } from "../../http/route";
+import { renderPage } from "../render";
+import { checkPassword } from "../../auth/users";
+import { createSession, destroySession, SESSION_HOURS } from "../../auth/sessions";
+import { RateLimiter } from "../../http/rateLimit";
+import * as audit from "../../audit/audit";
+import { messages } from "../../messages";
+import { SESSION_COOKIE, checkCsrf, cookieOptions, formOf, loadSession } from "./session";
+
+const LOGIN_CSRF_COOKIE = "ct_login_csrf";
+const failedSignIns = new RateLimiter(10, 5);
+
+/** Runs a staff page: loads the session; without one, redirects to the sign-in page. */
+export function staffPage(handler: (ctx: ApiContext) => Promise<void> | void) {
+  return async (ctx: ApiContext) => {
+    await loadSession(ctx as unknown as Koa.Context, ctx.services as Services);
+    if (!ctx.state.actor) {
+      ctx.redirect(`/dang-nhap?tiep=${encodeURIComponent(ctx.originalUrl)}`);
+      return;
+    }
+    ctx.set("Cache-Control", "no-store");
+    if (ctx.method === "POST") checkCsrf(ctx as unknown as Koa.Context, formOf(ctx as unknown as Koa.Context));
+    await handler(ctx);
+  };
+}
+
+const safeNext = (v: unknown) => (typeof v === "string" && /^\/[A-Za-z0-9\-._~/?=&%]*$/.test(v) && !v.startsWith("//") ? v : "/quan-tri");
+
+/** Staff sign-in and sign-out (session cookie: HttpOnly, SameSite=Strict, Secure behind TLS). */
+export const staffAuth: Module = {
+  name: "staff-auth",
+  routes(api) {
+    api.add({
+      method: "get", path: "/dang-nhap", summary: "Sign-in page", docs: false,
+      handler: (ctx) => {
+        const csrf = crypto.randomBytes(24).toString("base64url");
+        ctx.cookies.set(LOGIN_CSRF_COOKIE, csrf, cookieOptions(ctx as unknown as Koa.Context, 3600_000));
+        ctx.set("Cache-Control", "no-store");
+        renderPage(ctx as unknown as Koa.Context, "staff/sign-in.njk", { csrf, next: safeNext(ctx.query.tiep) });
+      },
+    });
+    api.add({
+      method: "post", path: "/dang-nhap", summary: "Sign in", docs: false, bodyType: "application/x-www-form-urlencoded",
+      handler: async (ctx) => {
+        const k = ctx as unknown as Koa.Context;
+        const form = formOf(k);
+        const cookieCsrf = ctx.cookies.get(LOGIN_CSRF_COOKIE) ?? "";
+        const next = safeNext(form.tiep);
+        if (!cookieCsrf || cookieCsrf !== form._csrf) {
+          renderPage(k, "staff/sign-in.njk", { csrf: cookieCsrf, error: messages.web.csrfFailed, next }, 403);
+          return;
+        }
+        const username = String(form.username ?? "").trim().slice(0, 64);
+        failedSignIns.check(`${ctx.ip}`);
+        const actor = await checkPassword(ctx.services.db, username, String(form.password ?? "").slice(0, 200));
+        if (!actor) {
+          await audit.append(ctx.services.db, { actor: "anonymous", action: "auth.failed", details: { ip: ctx.ip, username, via: "web" } });
+          renderPage(k, "staff/sign-in.njk", { csrf: cookieCsrf, error: messages.web.signInFailed, username, next }, 401);
+          return;
+        }
+        const s = await createSession(ctx.services.db, actor.id);
+        await audit.append(ctx.services.db, { actor, action: "auth.signed_in", objectType: "user", objectId: actor.id, details: { ip: ctx.ip } });
+        ctx.cookies.set(SESSION_COOKIE, s.secret, cookieOptions(k, SESSION_HOURS * 3600_000));
+        ctx.cookies.set(LOGIN_CSRF_COOKIE, "", { ...cookieOptions(k), maxAge: 0 });
+        ctx.redirect(next);
+      },
+    });
+    api.add({
+      method: "post", path: "/dang-xuat", summary: "Sign out", docs: false, bodyType: "application/x-www-form-urlencoded",
+      handler: staffPage(async (ctx) => {
+        const secret = ctx.cookies.get(SESSION_COOKIE);
+        if (secret) await destroySession(ctx.services.db, secret);
+        ctx.cookies.set(SESSION_COOKIE, "", { ...cookieOptions(ctx as unknown as Koa.Context), maxAge: 0 });
+        ctx.redirect("/dang-nhap");
+      }),
+    });
+    api.add({
+      method: "get", path: "/quan-tri", summary: "Staff home", docs: false,
+      handler: staffPage((ctx) => {
+        renderPage(ctx as unknown as Koa.Context, "staff/home.njk", { actor: ctx.state.actor, fullName: ctx.state.fullName, csrf: ctx.state.csrf });
+      }),
+    });
+  },
+};
