@@ -10,6 +10,7 @@ import { dossiers } from "./dossiers";
 import { review } from "./review";
 import { documents } from "./documents";
 import { ca } from "./ca";
+import { documents } from "./documents";
 
 import { devices } from "./devices";
 
