@@ -8,7 +8,6 @@ import { calendar } from "./calendar";
 import { web } from "./web";
 import { dossiers } from "./dossiers";
 import { review } from "./review";
-import { documents } from "./documents";
 import { ca } from "./ca";
 import { documents } from "./documents";
 
