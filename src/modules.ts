@@ -9,6 +9,19 @@ import { reviewModule } from "./ra/review/module";
 import { documentsModule } from "./documents/module";
 import { ca } from "./ca/module";
 import { devices } from "./ra/devices/module";
+import { directory } from "./directory/module";
 
 /** The capabilities of the service, in start order. Each is one folder under src/. */
-export const modules: Module[] = [core, calendarModule, mailModule, publicSite, staffAuth, dossiersModule, documentsModule, reviewModule, ca, devices];
+export const modules: Module[] = [
+  core,
+  calendarModule,
+  mailModule,
+  publicSite,
+  staffAuth,
+  dossiersModule,
+  documentsModule,
+  reviewModule,
+  ca,
+  directory,
+  devices,
+];

@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { registerUserCommands } from "./users";
 import { registerAuditCommands } from "./audit";
 import { registerCaCommands } from "./ca";
+import { registerDirectoryCommands } from "./directory";
 import { registerTokenCommands } from "./token";
 import { version } from "../../package.json";
 
@@ -16,6 +17,7 @@ export const program = new Command()
 registerUserCommands(program);
 registerAuditCommands(program);
 registerCaCommands(program);
+registerDirectoryCommands(program);
 registerTokenCommands(program);
 
 program.parseAsync(process.argv).catch((err) => {

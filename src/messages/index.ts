@@ -8,9 +8,20 @@ import { calendar } from "./calendar";
 import { web } from "./web";
 import { dossiers } from "./dossiers";
 import { review } from "./review";
-import { ca } from "./ca";
 import { documents } from "./documents";
-
+import { ca } from "./ca";
 import { devices } from "./devices";
+import { directory } from "./directory";
 
-export const messages = { common, users, calendar, web, dossiers, review, documents, ca, devices };
+export const messages = {
+  common,
+  users,
+  calendar,
+  web,
+  dossiers,
+  review,
+  documents,
+  ca,
+  directory,
+  devices,
+};
