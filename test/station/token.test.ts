@@ -169,7 +169,8 @@ describe("device station (chungthu token) on SoftHSM2", function () {
     expect(g.events.map((e: any) => e.to)).to.deep.equal(["in_stock", "initialized", "issued"]);
   });
 
-  it("hands the device over", async () => {
+  it("hands the device over with a biên bản (Mẫu 07) that pdftotext reads: every party, device serial and certificate serial", async function () {
+    requirePeer(this, "pdftotext", hasCommand("pdftotext"), "apt-get install poppler-utils");
     const r = await svc.request("POST", "/api/handovers", {
       token: officer,
       json: {
@@ -182,6 +183,46 @@ describe("device station (chungthu token) on SoftHSM2", function () {
     expect(r.status, await r.clone().text()).to.equal(201);
     const h = await r.json();
     expect(h.items[0].device.state).to.equal("handed_over");
+    // the receiver defaults to the one the dossier named
+    expect(h.receiver).to.deep.equal({ name: "Trần Thị Nhận", position: "Văn thư", agency: "Bộ Tài chính", idNumber: "001190123456" });
+    expect(h.dossiersHandedOver).to.deep.equal([dossierId]);
+    const d = await (await svc.request("GET", `/api/requests/${dossierId}`, { token: clerk })).json();
+    expect(d.status).to.equal("handed_over");
+    const cert = await svc.services.db("certificates").where({ serial: enrolled.certificateSerial }).first();
+    expect(cert.handed_over_at).to.equal("2026-11-25T02:30:00.000Z");
+    const jobs = await svc.services.db("outbox").where({ kind: "directory.publish" });
+    expect(jobs.map((j: any) => JSON.parse(j.payload).serial)).to.include(enrolled.certificateSerial);
+
+    const pdfRes = await svc.request("GET", `/api/handovers/${h.id}/handover-record.pdf`, { token: clerk });
+    expect(pdfRes.status).to.equal(200);
+    expect(pdfRes.headers.get("content-type")).to.equal("application/pdf");
+    const pdf = Buffer.from(await pdfRes.arrayBuffer());
+    expect(crypto.createHash("sha256").update(pdf).digest("hex")).to.equal(h.recordSha256);
+    expect(pdfRes.headers.get("etag")).to.equal(`"${h.recordSha256}"`);
+    fs.writeFileSync(tmp("bienban.pdf"), pdf);
+    if (process.env.KEEP_PDF) fs.writeFileSync(process.env.KEEP_PDF, pdf);
+    const text = execFileSync("pdftotext", [tmp("bienban.pdf"), "-"], { encoding: "utf8" }).normalize("NFC");
+    for (const needle of [
+      "BIÊN BẢN", "Phạm Văn Giao", "Cục Chứng thực số và Bảo mật thông tin", "Trần Thị Nhận", "Bộ Tài chính", "001190123456",
+      "Nguyễn Văn Thử 1", enrolled.deviceSerial, enrolled.certificateSerial.toUpperCase(), "23 Ngụy Như Kon Tum",
+    ]) {
+      expect(text.replace(/\s+/g, " "), needle).to.include(needle);
+    }
+    // stored once: the same bytes again
+    const again = Buffer.from(await (await svc.request("GET", `/api/handovers/${h.id}/handover-record.pdf`, { token: clerk })).arrayBuffer());
+    expect(Buffer.compare(again, pdf)).to.equal(0);
+
+    // a device cannot be handed over twice
+    const twice = await svc.request("POST", "/api/handovers", {
+      token: officer,
+      json: {
+        place: { kind: "agency", address: "Bộ Tài chính" }, handedAt: "2026-11-25T10:00:00+07:00",
+        handingOfficer: { name: "Phạm Văn Giao", position: "Chuyên viên", agency: "Cục" },
+        items: [{ deviceId: enrolled.deviceId, certificateSerial: enrolled.certificateSerial }],
+      },
+    });
+    expect(twice.status).to.equal(409);
+    expect((await twice.json()).error.message).to.include(enrolled.deviceSerial);
   });
 
   it("locks the device after five wrong PINs at the station (our record: SoftHSM2 does not lock)", async () => {

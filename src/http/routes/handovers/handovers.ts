@@ -1,6 +1,6 @@
 import type { ApiRouter } from "../../route";
 import * as S from "./schema";
-import { createHandover, personOf, readHandover, type HandoverView } from "../../../ra/devices/handover";
+import { createHandover, handoverRecordPdf, personOf, readHandover, type HandoverView } from "../../../ra/devices/handover";
 import { presentDevice } from "../devices/present";
 
 const tags = ["handovers"];
@@ -36,6 +36,23 @@ export function register(api: ApiRouter) {
       const v = await createHandover(ctx.services.db, ctx.state.actor!, body);
       ctx.status = 201;
       ctx.body = presentHandover(v);
+    },
+  });
+  api.add({
+    method: "get", path: "/api/handovers/:id/handover-record.pdf", summary: "The handover record (biên bản bàn giao, Mẫu 07) as PDF; ETag = SHA-256", tags,
+    action: "handover.read", input: S.HandoverIdSchema,
+    responses: { 200: { description: "Biên bản bàn giao", mediaType: "application/pdf" } },
+    handler: async (ctx, { params }) => {
+      const r = await handoverRecordPdf(ctx.services.db, params.id);
+      ctx.set("ETag", `"${r.sha256}"`);
+      ctx.set("Cache-Control", "private, no-cache");
+      if (ctx.get("if-none-match") === `"${r.sha256}"`) {
+        ctx.status = 304;
+        return;
+      }
+      ctx.type = "application/pdf";
+      ctx.set("Content-Disposition", `inline; filename="bien-ban-ban-giao-${r.number.replace(/\//g, "-")}.pdf"`);
+      ctx.body = r.pdf;
     },
   });
   api.add({
