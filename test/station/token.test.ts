@@ -9,6 +9,8 @@ import { hasCommand, requirePeer } from "../support/peers";
 import { sampleDossier } from "../support/dossiers";
 import { transitionDossier } from "../../src/ra/dossiers/transition";
 import { systemActor } from "../../src/auth/actor";
+import { workingDayDeadline } from "../../src/ra/devices/returnDeadline";
+import { loadWorkingCalendar } from "../../src/ra/calendar/calendar";
 
 /**
  * The device station against a real PKCS#11 token (SoftHSM2, its own token directory for this file)
@@ -278,5 +280,48 @@ describe("device station (chungthu token) on SoftHSM2", function () {
     // one recovery per dossier
     const again = await svc.request("POST", `/api/devices/${enrolled.deviceId}/recover`, { token: officer, json: { dossierId: recoveryDossier } });
     expect(again.status).to.equal(409);
+  });
+
+  it("gives the recovered device back to its holder with a new handover record", async () => {
+    const r = await svc.request("POST", "/api/handovers", {
+      token: officer,
+      json: {
+        place: { kind: "agency", address: "Bộ Tài chính, 28 Trần Hưng Đạo, Hà Nội" }, handedAt: "2026-11-26T14:00:00+07:00",
+        handingOfficer: { name: "Phạm Văn Giao", position: "Chuyên viên", agency: "Cục Chứng thực số và Bảo mật thông tin" },
+        items: [{ deviceId: enrolled.deviceId, certificateSerial: enrolled.certificateSerial, notes: "Trả lại sau khôi phục" }],
+      },
+    });
+    expect(r.status, await r.clone().text()).to.equal(201);
+    const h = await r.json();
+    expect(h.number).to.equal("2/2026/BB-BG");
+    expect(h.items[0].device.state).to.equal("handed_over");
+  });
+
+  it("tracks the return deadline (05 working days) once the certificate is revoked", async () => {
+    const caOp = await svc.userWithRoles("caop", ["ca_operator"]);
+    const rv = await svc.request("POST", `/api/certificates/${enrolled.certificateSerial}/revoke`, { token: caOp, json: { reason: "cessationOfOperation" } });
+    expect(rv.status, await rv.clone().text()).to.equal(200);
+    const cert = await svc.services.db("certificates").where({ serial: enrolled.certificateSerial }).first();
+    const d = await (await svc.request("GET", `/api/devices/${enrolled.deviceId}`, { token: clerk })).json();
+    expect(d.returnReasonAt).to.equal(new Date(cert.revoked_at).toISOString());
+    const year = new Date(cert.revoked_at).getUTCFullYear();
+    const cal = await loadWorkingCalendar(svc.services.db, year, year + 1);
+    expect(d.returnDeadline).to.equal(workingDayDeadline(new Date(cert.revoked_at), 5, cal.isWorkingDay).toISOString());
+    const days = (Date.parse(d.returnDeadline) - Date.parse(cert.revoked_at)) / 86400_000;
+    expect(days).to.be.within(5, 12);
+    const overdue = await (await svc.request("GET", "/api/devices?overdue=true", { token: clerk })).json();
+    expect(overdue.items.map((x: any) => x.id)).to.not.include(enrolled.deviceId);
+  });
+
+  it("withdraws the device (thu hồi) and destroys its keys at the station: back in stock, nothing left on the token", async () => {
+    const r = await svc.request("POST", `/api/devices/${enrolled.deviceId}/transition`, { token: officer, json: { to: "returned", reason: "Thu hồi sau khi chứng thư bị thu hồi" } });
+    expect(r.status).to.equal(200);
+    expect((await r.json()).returnDeadline).to.equal(null);
+    const out = await stationJson("destroy-keys", "--label", LABEL, "--pin", NEW_PIN);
+    expect(out.destroyed).to.be.greaterThan(2);
+    expect(out.device.state).to.equal("in_stock");
+    const objects = p11tool("--login", "--pin", NEW_PIN, "-O");
+    expect(objects).to.not.include("Private Key Object");
+    expect(objects).to.not.include("Certificate Object");
   });
 });
