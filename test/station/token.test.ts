@@ -324,4 +324,29 @@ describe("device station (chungthu token) on SoftHSM2", function () {
     expect(objects).to.not.include("Private Key Object");
     expect(objects).to.not.include("Certificate Object");
   });
+
+  it("initialises a blank token itself (--init) and enrols an EC P-256 key: CSR signed with CKM_ECDSA, certificate verifies, token signature verifies", async () => {
+    const label2 = "CT-TEST-02";
+    const id = await acceptedDossier(sampleDossier("individual", 1));
+    const out = await stationJson("enrol", "--init", "--label", label2, "--dossier", id, "--subscriber", "0", "--pin", PIN, "--so-pin", SO_PIN, "--key-type", "ec-p256");
+    expect(out.deviceSerial).to.not.equal(enrolled.deviceSerial);
+    const tool = (...a: string[]) => execFileSync("pkcs11-tool", ["--module", MODULE, "--token-label", label2, ...a], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const der = tool("--read-object", "--type", "cert", "--id", out.keyId);
+    const row = await svc.services.db("certificates").where({ serial: out.certificateSerial }).first();
+    expect(Buffer.compare(der, Buffer.from(row.der))).to.equal(0);
+    fs.writeFileSync(tmp("ec.der"), der);
+    execFileSync("openssl", ["x509", "-inform", "DER", "-in", tmp("ec.der"), "-out", tmp("ec.pem")]);
+    const args = ["verify", "-CAfile", tmp("root.pem"), ...(fs.statSync(tmp("untrusted.pem")).size ? ["-untrusted", tmp("untrusted.pem")] : []), tmp("ec.pem")];
+    expect(execFileSync("openssl", args, { encoding: "utf8" })).to.include("OK");
+    expect(execFileSync("openssl", ["x509", "-in", tmp("ec.pem"), "-noout", "-text"], { encoding: "utf8" })).to.include("prime256v1");
+    const data = tmp("ec-data.txt");
+    fs.writeFileSync(data, "Ký bằng khóa EC trên token");
+    // SoftHSM2 offers CKM_ECDSA over a digest (not CKM_ECDSA_SHA256): hash here, sign on the token.
+    fs.writeFileSync(tmp("ec-data.sha256"), crypto.createHash("sha256").update(fs.readFileSync(data)).digest());
+    tool("--login", "--pin", PIN, "--sign", "--mechanism", "ECDSA", "--signature-format", "openssl", "--id", out.keyId, "--input-file", tmp("ec-data.sha256"), "--output-file", tmp("ec.sig"));
+    execFileSync("openssl", ["x509", "-in", tmp("ec.pem"), "-pubkey", "-noout", "-out", tmp("ec-pub.pem")]);
+    expect(execFileSync("openssl", ["dgst", "-sha256", "-verify", tmp("ec-pub.pem"), "-signature", tmp("ec.sig"), data], { encoding: "utf8" })).to.include("Verified OK");
+    const access = /Access:\s*([^\n]*)/.exec(tool("--login", "--pin", PIN, "--list-objects", "--type", "privkey").toString())![1];
+    expect(access).to.include("never extractable");
+  });
 });
