@@ -10,6 +10,7 @@ import { documentsModule } from "./documents/module";
 import { ca } from "./ca/module";
 import { devices } from "./ra/devices/module";
 import { directory } from "./directory/module";
+import { statusModule } from "./status/module";
 
 /** The capabilities of the service, in start order. Each is one folder under src/. */
 export const modules: Module[] = [
@@ -22,6 +23,7 @@ export const modules: Module[] = [
   documentsModule,
   reviewModule,
   ca,
+  statusModule,
   directory,
   devices,
 ];

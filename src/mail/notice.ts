@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
 import type { JobContext } from "../outbox/job";
-import { renderCorrectionNotice, type DocumentDossier } from "../documents";
+import { correctionNoticeFromPayload } from "../documents/module";
 import { saveDocument } from "../documents/storedDocuments";
 import * as documents from "../store/documents";
 import type { CorrectionRequestPayload } from "./payloads";
@@ -18,11 +18,7 @@ export async function correctionNoticePdf(ctx: JobContext, p: CorrectionRequestP
     const stored = await documents.find(db, p.dossierId, "correction_notice", p.dossierVersion);
     if (stored) return documents.bytesOf(stored);
   }
-  const bytes = await renderCorrectionNotice({
-    dossier: p.notice as unknown as DocumentDossier,
-    deficiencies: p.deficiencies.map((d) => ({ field: d.field, row: d.row, reason: d.reason })),
-    issuedAt: new Date(p.decidedAt),
-  });
+  const bytes = await correctionNoticeFromPayload(p);
   if (p.dossierVersion === undefined) return bytes;
   const row = await saveDocument(db, {
     dossierId: p.dossierId, kind: "correction_notice", dossierVersion: p.dossierVersion, bytes, actor: p.decidedBy ?? "system",

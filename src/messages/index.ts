@@ -12,6 +12,7 @@ import { documents } from "./documents";
 import { ca } from "./ca";
 import { devices } from "./devices";
 import { directory } from "./directory";
+import { status } from "./status";
 
 export const messages = {
   common,
@@ -24,4 +25,5 @@ export const messages = {
   ca,
   directory,
   devices,
+  status,
 };
