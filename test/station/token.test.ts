@@ -171,6 +171,21 @@ describe("device station (chungthu token) on SoftHSM2", function () {
     expect(g.events.map((e: any) => e.to)).to.deep.equal(["in_stock", "initialized", "issued"]);
   });
 
+  it("appoints the handover: the \"ready for handover\" e-mail gives the time and place", async () => {
+    const place = "Cục Chứng thực số và Bảo mật thông tin, 23 Ngụy Như Kon Tum, Hà Nội";
+    const r = await svc.request("POST", "/api/handover-appointments", { token: officer, json: { dossierId, handoverAt: "2026-11-25T09:30:00+07:00", place } });
+    expect(r.status, await r.clone().text()).to.equal(202);
+    await svc.drainOutbox();
+    const mailDir = path.join(svc.dataDir, "mail");
+    const files = fs.readdirSync(mailDir).filter((f) => f.endsWith(".eml"));
+    const { simpleParser } = await import("mailparser");
+    const texts = await Promise.all(files.map(async (f) => (await simpleParser(fs.readFileSync(path.join(mailDir, f)))).text ?? ""));
+    const mail = texts.find((t) => t.includes("Ngụy Như Kon Tum"));
+    expect(mail, texts.join("\n---\n")).to.be.a("string");
+    expect(mail).to.match(/09[: giờh]+30/);
+    expect(mail).to.include("25/11/2026");
+  });
+
   it("hands the device over with a biên bản (Mẫu 07) that pdftotext reads: every party, device serial and certificate serial", async function () {
     requirePeer(this, "pdftotext", hasCommand("pdftotext"), "apt-get install poppler-utils");
     const r = await svc.request("POST", "/api/handovers", {

@@ -2,6 +2,7 @@ import type { ApiRouter } from "../../route";
 import * as S from "./schema";
 import { createHandover, handoverRecordPdf, personOf, readHandover, type HandoverView } from "../../../ra/devices/handover";
 import { presentDevice } from "../devices/present";
+import { scheduleHandover } from "../../../ra/devices/scheduleHandover";
 
 const tags = ["handovers"];
 
@@ -30,6 +31,14 @@ export const presentHandover = (v: HandoverView) => ({
 });
 
 export function register(api: ApiRouter) {
+  api.add({
+    method: "post", path: "/api/handover-appointments", summary: "Appoint the handover of a dossier's devices: e-mails the time and place (ready for handover)", tags,
+    action: "handover.create", input: S.ScheduleHandoverSchema,
+    handler: async (ctx, { body }) => {
+      ctx.status = 202;
+      ctx.body = await scheduleHandover(ctx.services.db, ctx.state.actor!, body);
+    },
+  });
   api.add({
     method: "post", path: "/api/handovers", summary: "Hand devices with their certificates over (biên bản Mẫu 07)", tags, action: "handover.create", input: S.CreateHandoverSchema,
     handler: async (ctx, { body }) => {
