@@ -340,10 +340,12 @@ describe("device station (chungthu token) on SoftHSM2", function () {
     expect(objects).to.not.include("Certificate Object");
   });
 
+  let ec: typeof enrolled;
   it("initialises a blank token itself (--init) and enrols an EC P-256 key: CSR signed with CKM_ECDSA, certificate verifies, token signature verifies", async () => {
     const label2 = "CT-TEST-02";
     const id = await acceptedDossier(sampleDossier("individual", 1));
-    const out = await stationJson("enrol", "--init", "--label", label2, "--dossier", id, "--subscriber", "0", "--pin", PIN, "--so-pin", SO_PIN, "--key-type", "ec-p256");
+    ec = await stationJson("enrol", "--init", "--label", label2, "--dossier", id, "--subscriber", "0", "--pin", PIN, "--so-pin", SO_PIN, "--key-type", "ec-p256");
+    const out = ec;
     expect(out.deviceSerial).to.not.equal(enrolled.deviceSerial);
     const tool = (...a: string[]) => execFileSync("pkcs11-tool", ["--module", MODULE, "--token-label", label2, ...a], { env, stdio: ["ignore", "pipe", "pipe"] });
     const der = tool("--read-object", "--type", "cert", "--id", out.keyId);
@@ -363,5 +365,28 @@ describe("device station (chungthu token) on SoftHSM2", function () {
     expect(execFileSync("openssl", ["dgst", "-sha256", "-verify", tmp("ec-pub.pem"), "-signature", tmp("ec.sig"), data], { encoding: "utf8" })).to.include("Verified OK");
     const access = /Access:\s*([^\n]*)/.exec(tool("--login", "--pin", PIN, "--list-objects", "--type", "privkey").toString())![1];
     expect(access).to.include("never extractable");
+  });
+
+  it("re-initialises a locked token when the keys must be destroyed (--method reinitialize): new PIN, no keys left", async () => {
+    const label2 = "CT-TEST-02";
+    const h = await svc.request("POST", "/api/handovers", {
+      token: officer,
+      json: {
+        place: { kind: "agency", address: "Bộ Tài chính" }, handedAt: "2026-11-27T09:00:00+07:00",
+        handingOfficer: { name: "Phạm Văn Giao", position: "Chuyên viên", agency: "Cục Chứng thực số và Bảo mật thông tin" },
+        items: [{ deviceId: ec.deviceId, certificateSerial: ec.certificateSerial }],
+      },
+    });
+    expect(h.status).to.equal(201);
+    const lock = await svc.request("POST", `/api/devices/${ec.deviceId}/lock`, { token: officer, json: { failedAttempts: 10, reason: "Người dùng báo token bị khóa" } });
+    expect((await lock.json()).state).to.equal("locked");
+    const body = sampleDossier("device_recovery");
+    body.devices = [{ serial: ec.deviceSerial }];
+    const dossier = await acceptedDossier(body);
+    const out = await stationJson("recover", "--label", label2, "--dossier", dossier, "--so-pin", SO_PIN, "--new-pin", NEW_PIN, "--method", "reinitialize");
+    expect(out.recovery).to.include({ method: "reinitialize", keysDestroyed: true });
+    const objects = execFileSync("pkcs11-tool", ["--module", MODULE, "--token-label", label2, "--login", "--pin", NEW_PIN, "-O"], { env, encoding: "utf8" });
+    expect(objects).to.not.include("Private Key Object");
+    expect(objects).to.not.include("Certificate Object");
   });
 });
