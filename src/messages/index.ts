@@ -13,6 +13,7 @@ import { ca } from "./ca";
 import { devices } from "./devices";
 import { directory } from "./directory";
 import { status } from "./status";
+import { publicSite } from "./publicSite";
 
 export const messages = {
   common,
@@ -26,4 +27,5 @@ export const messages = {
   directory,
   devices,
   status,
+  publicSite,
 };
