@@ -8,6 +8,7 @@ import { dossiersModule } from "./ra/dossiers/module";
 import { reviewModule } from "./ra/review/module";
 import { documentsModule } from "./documents/module";
 import { ca } from "./ca/module";
+import { devices } from "./ra/devices/module";
 import { directory } from "./directory/module";
 import { statusModule } from "./status/module";
 
@@ -24,4 +25,5 @@ export const modules: Module[] = [
   ca,
   statusModule,
   directory,
+  devices,
 ];

@@ -10,6 +10,7 @@ import { dossiers } from "./dossiers";
 import { review } from "./review";
 import { documents } from "./documents";
 import { ca } from "./ca";
+import { devices } from "./devices";
 import { directory } from "./directory";
 import { status } from "./status";
 import { publicSite } from "./publicSite";
@@ -24,6 +25,7 @@ export const messages = {
   documents,
   ca,
   directory,
+  devices,
   status,
   publicSite,
 };
