@@ -67,6 +67,8 @@ export const ConfigSchema = z.object({
   APPROVAL_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
   /** Hours between signed checkpoints of the audit chain's head (0: only on demand). */
   AUDIT_CHECKPOINT_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
+  /** Public website: searches and online checks allowed per client per minute (also the burst). */
+  PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
   /** Outbox worker poll interval in ms (0 disables the in-process worker). */
   OUTBOX_POLL_MS: z.coerce.number().int().min(0).default(500),
 });

@@ -8,6 +8,7 @@ import { dossiersModule } from "./ra/dossiers/module";
 import { reviewModule } from "./ra/review/module";
 import { documentsModule } from "./documents/module";
 import { ca } from "./ca/module";
+import { devices } from "./ra/devices/module";
 import { directory } from "./directory/module";
 import { statusModule } from "./status/module";
 import { security } from "./security/module";
@@ -26,4 +27,5 @@ export const modules: Module[] = [
   statusModule,
   directory,
   security,
+  devices,
 ];

@@ -10,9 +10,11 @@ import { dossiers } from "./dossiers";
 import { review } from "./review";
 import { documents } from "./documents";
 import { ca } from "./ca";
+import { devices } from "./devices";
 import { directory } from "./directory";
 import { status } from "./status";
 import { security } from "./security";
+import { publicSite } from "./publicSite";
 
 export const messages = {
   common,
@@ -24,6 +26,8 @@ export const messages = {
   documents,
   ca,
   directory,
+  devices,
   status,
   security,
+  publicSite,
 };
