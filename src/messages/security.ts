@@ -2,6 +2,7 @@
 export const security = {
   approvalNotFound: (id: string) => `Không tìm thấy yêu cầu phê duyệt ${id}.`,
   approvalNotPending: (status: string) => `Yêu cầu phê duyệt không còn chờ duyệt (trạng thái: ${status}).`,
+  approvalRequired: "Thao tác cần người thứ hai phê duyệt trước (nguyên tắc bốn mắt); gửi yêu cầu kiểm tra (dryRun) để tạo yêu cầu phê duyệt.",
   approvalExpired: "Yêu cầu phê duyệt đã hết hạn; thao tác không được thực hiện.",
   selfApproval: "Người đề nghị không được tự phê duyệt thao tác của mình (nguyên tắc bốn mắt).",
   approverNotEntitled: "Người phê duyệt phải có quyền thực hiện chính thao tác này.",
