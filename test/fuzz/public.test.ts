@@ -51,15 +51,17 @@ describe("fuzz: hostile input to the public endpoints", function () {
   let caName: string;
   let ocspReq: Buffer;
   let tsq: Buffer;
+  let leafDer: Buffer;
   const failures: string[] = [];
 
   before(async function () {
     requirePeer(this, "openssl", hasCommand("openssl"), "apt-get install openssl");
     let ca;
-    ({ svc, dir, ca } = await startStatusService({ LDAP_PORT: "0" }));
+    ({ svc, dir, ca } = await startStatusService({ LDAP_PORT: "0", PUBLIC_RATE_LIMIT_PER_MINUTE: "100000" }));
     caName = ca.name;
     const leaf = await ca.issue("Nguyễn Văn Thử");
     serial = leaf.serial;
+    leafDer = Buffer.from(leaf.pem.replace(/-----[^-]+-----|\s/g, ""), "base64");
     fs.writeFileSync(path.join(dir, "leaf.pem"), leaf.pem);
     await openssl(["ocsp", "-issuer", "issuing.pem", "-cert", "leaf.pem", "-reqout", "req.der"], { cwd: dir });
     ocspReq = fs.readFileSync(path.join(dir, "req.der"));
@@ -115,6 +117,24 @@ describe("fuzz: hostile input to the public endpoints", function () {
       for (const p of [`/certificates/${e}`, `/certificates/${e}.pem`, `/ca/${e}.crt`, `/ca/${e}`, `/crl/${e}.crl`, `/crl/${e}-delta.crl`, `/${e}`, `/?q=${e}`, `/static/${e}`]) {
         await send("GET", p);
       }
+    }
+    // The public website: lookup, certificate page, repository page, and the online check with
+    // mutated certificates as a file (multipart) and pasted (form).
+    for (const s of [...hostile, ...strings.slice(hostile.length, hostile.length + ITERATIONS)]) {
+      const e = encodeURIComponent(s);
+      for (const p of [`/tra-cuu?q=${e}`, `/tra-cuu?q=${e}&trang=${e}`, `/chung-thu/${e}`, `/kho-luu-tru?${e}=${e}`, `/kiem-tra?${e}`]) await send("GET", p);
+    }
+    for (const der of fc.sample(mutated(leafDer), { numRuns: RUNS, seed: SEED + 4 })) {
+      const boundary = "----fuzz" + der.length;
+      const multipart = Buffer.concat([
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="tep"; filename="c.cer"\r\nContent-Type: application/pkix-cert\r\n\r\n`),
+        der, Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+      await send("POST", "/kiem-tra", multipart, `multipart/form-data; boundary=${boundary}`);
+      await send("POST", "/kiem-tra", multipart.subarray(0, Math.max(1, multipart.length - 20)), `multipart/form-data; boundary=${boundary}`);
+      const pem = `-----BEGIN CERTIFICATE-----\n${der.toString("base64")}\n-----END CERTIFICATE-----`;
+      await send("POST", "/kiem-tra", Buffer.from("pem=" + encodeURIComponent(pem)), "application/x-www-form-urlencoded");
+      await send("POST", "/kiem-tra", der, "application/octet-stream");
     }
     // Raw, not-percent-encoded paths: invalid UTF-8 escapes and traversal.
     for (const p of ["/certificates/%ff%fe%fd", "/ca/%c0%ae%c0%ae.crt", "/crl/%00.crl", "/certificates/" + serial + "%00.pem", "/ocsp/%%%%", "/ocsp/" + "A".repeat(10000)]) await send("GET", p);
