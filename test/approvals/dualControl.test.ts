@@ -77,6 +77,10 @@ describe("separation of duties and dual control (end to end)", function () {
       expect(r.body).to.include({ operation: "revocation.urgent", status: "pending", requestedBy: "op1" });
       expect(await statusOf(serial)).to.equal("issued");
 
+      // Asked again: the same pending approval, not a second one.
+      const again1 = await call("POST", `/api/certificates/${serial}/revoke`, op2, { reason: "keyCompromise" });
+      expect(again1.status).to.equal(202);
+      expect(again1.body.id).to.equal(r.body.id);
       const pending = await call("GET", "/api/approvals?status=pending", op2);
       expect(pending.body.items.map((a: { id: string }) => a.id)).to.include(r.body.id);
 

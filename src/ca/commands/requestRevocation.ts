@@ -8,7 +8,7 @@ import type { CertificateRow } from "../../store/certificates";
 import { REVOCATION_REASONS, type RevocationReason } from "../revocation";
 import { mustGetCertificate } from "./common";
 import { revokeCertificate, type RevokeInput } from "./revokeCertificate";
-import { defineOperation, requestOrPerform, type ApprovalRow } from "../../approvals/approvals";
+import { defineOperation, isDualControlled, requestOrPerform, type ApprovalRow } from "../../approvals/approvals";
 
 /**
  * Urgent and bulk revocation under dual control (issue 8). A revocation for a compromised key
@@ -80,6 +80,14 @@ export async function revokeOrRequest(s: Services, actor: Actor, input: RevokeIn
   if (!URGENT_REASONS.includes(input.reason)) return { certificate: await revokeCertificate(s, actor, input) };
   return s.db.transaction(async (trx) => {
     await checkRevocable(trx, input.serial);
+    // Asked twice (a retry, a second operator at the same time): the pending approval, not a second one.
+    if (isDualControlled(s, "revocation.urgent")) {
+      const pending: ApprovalRow | undefined = await trx("approvals")
+        .where({ operation: "revocation.urgent", status: "pending" })
+        .andWhere("payload", "like", `{"serial":"${input.serial}",%`)
+        .first();
+      if (pending) return { approval: pending };
+    }
     const payload: RevokePayload = {
       serial: input.serial, reason: input.reason, invalidityDate: input.invalidityDate?.toISOString(), comment: input.comment,
     };
