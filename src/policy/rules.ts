@@ -81,8 +81,6 @@ allow(["ca_operator", "device_officer"], "approval.decide",
 allow(["auditor", "admin"], "audit.read");
 allow(["auditor", "admin"], "audit.checkpoint");
 
-export {};
-
 // Key-storage devices, recovery and handover: the device officer manages, others read
 allow("device_officer", ["device.create", "device.import", "device.transition", "device.attach", "device.lock", "device.recover", "handover.create"]);
 allow(["admin", "clerk", "reviewer", "ca_operator", "device_officer", "auditor"], ["device.read", "handover.read"]);
@@ -92,3 +90,5 @@ allow(["device_officer", "clerk", "reviewer"], "handover.document");
 // certificate issued from a CSR signed on the device (never a server-side key).
 allow("device_officer", "certificate.issue", (_actor, input?: { dossierId?: string; key?: { csr?: string } }) =>
   input === undefined || (Boolean(input.dossierId) && typeof input.key?.csr === "string"));
+
+export {};
