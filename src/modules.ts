@@ -6,7 +6,22 @@ import { publicSite } from "./web/public/module";
 import { staffAuth } from "./web/staff/module";
 import { dossiersModule } from "./ra/dossiers/module";
 import { reviewModule } from "./ra/review/module";
+import { documentsModule } from "./documents/module";
 import { ca } from "./ca/module";
+import { directory } from "./directory/module";
+import { statusModule } from "./status/module";
 
 /** The capabilities of the service, in start order. Each is one folder under src/. */
-export const modules: Module[] = [core, calendarModule, mailModule, publicSite, staffAuth, dossiersModule, reviewModule, ca];
+export const modules: Module[] = [
+  core,
+  calendarModule,
+  mailModule,
+  publicSite,
+  staffAuth,
+  dossiersModule,
+  documentsModule,
+  reviewModule,
+  ca,
+  statusModule,
+  directory,
+];

@@ -67,9 +67,23 @@ export function errorHandler(log: Logger, db?: Knex): Koa.Middleware {
         ctx.body = errorBody("method_not_allowed", messages.common.methodNotAllowed, { method: ctx.method });
         return;
       }
-      log.error({ err, path: ctx.path, method: ctx.method }, "unhandled error");
+      log.error({ err: scrubbed(err), path: ctx.path, method: ctx.method }, "unhandled error");
       ctx.status = 500;
       ctx.body = errorBody("internal_error", messages.common.internal);
     }
   };
+}
+
+/**
+ * Database errors carry the SQL with its values in the message; values may be personal data, so
+ * only the driver's own error text and code reach the log.
+ */
+export function scrubbed(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  const e = err as Error & { code?: string; sql?: string };
+  if (/^(insert|update|select|delete|with)\s/i.test(e.message) || e.sql) {
+    const tail = e.message.split(" - ").slice(-1)[0];
+    return { type: e.name, code: e.code, message: tail, stack: e.stack?.split("\n").slice(1, 6).join("\n") };
+  }
+  return err;
 }

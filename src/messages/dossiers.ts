@@ -94,7 +94,7 @@ export const dossiers = {
   organizationCodeRequired: "Hồ sơ cấp chứng thư số cho tổ chức phải có mã số thuế hoặc mã quan hệ ngân sách.",
   changesRequired: "Đề nghị thay đổi thông tin phải nêu ít nhất một thông tin thay đổi.",
   unknownKind: (kinds: string[]) => `Loại hồ sơ phải là một trong: ${kinds.join(", ")}.`,
-  unknownField: (field: string) => `Trường "${field}" không có trong hồ sơ.`,
+  unknownFields: (keys: string[]) => `Trường không có trong mẫu hồ sơ (kiểm tra lại tên trường): ${keys.join(", ")}.`,
 
   invalidId: "Mã hồ sơ không hợp lệ (phải là UUID).",
   notFound: (id: string) => `Không tìm thấy hồ sơ đề nghị "${id}".`,
@@ -104,6 +104,8 @@ export const dossiers = {
     `Hồ sơ đã được người khác cập nhật (phiên bản ${actual}, bạn gửi phiên bản ${expected}). Tải lại hồ sơ rồi sửa lại.`,
   kindImmutable: "Không được đổi loại hồ sơ sau khi đã tạo; hãy tạo hồ sơ mới.",
   patchEmpty: "Không có thông tin nào để sửa.",
+  invalidVersion: "Phiên bản hồ sơ phải là số nguyên dương (lấy từ trường version của hồ sơ).",
+  statusByProcedure: "Không sửa trực tiếp trạng thái hồ sơ; trạng thái chỉ thay đổi qua các bước tiếp nhận, kiểm duyệt của thủ tục.",
   patchNotObject: "Nội dung sửa đổi phải là một đối tượng JSON.",
   subscribersNotSupported: (kind: string) => `Hồ sơ loại "${kind}" không có danh sách người được cấp chứng thư số.`,
 

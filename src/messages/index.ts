@@ -8,6 +8,22 @@ import { calendar } from "./calendar";
 import { web } from "./web";
 import { dossiers } from "./dossiers";
 import { review } from "./review";
+import { documents } from "./documents";
 import { ca } from "./ca";
+import { directory } from "./directory";
+import { status } from "./status";
+import { publicSite } from "./publicSite";
 
-export const messages = { common, users, calendar, web, dossiers, review, ca };
+export const messages = {
+  common,
+  users,
+  calendar,
+  web,
+  dossiers,
+  review,
+  documents,
+  ca,
+  directory,
+  status,
+  publicSite,
+};

@@ -178,6 +178,24 @@ export const findByIdNumber = (
     .orderBy([{ column: "d.created_at" }, { column: "s.idx" }])
     .select({ dossierId: "d.id", number: "d.number", status: "d.status", idx: "s.idx", fullName: "s.full_name" });
 
+/**
+ * People of this dossier whose identity number also appears in other dossiers (any status):
+ * for the reviewer, who decides whether it is a renewal, a duplicate request or an error.
+ */
+export const duplicatesOf = (
+  db: Db, dossierId: string,
+): Promise<{ idx: number; fullName: string; idNumber: string; otherDossierId: string; otherNumber: string; otherStatus: string; otherIdx: number; otherFullName: string }[]> =>
+  db("dossier_subscribers as s")
+    .join("dossier_subscribers as o", "o.id_number", "s.id_number")
+    .join("dossiers as d", "d.id", "o.dossier_id")
+    .where("s.dossier_id", dossierId)
+    .whereNot("o.dossier_id", dossierId)
+    .orderBy([{ column: "s.idx" }, { column: "d.created_at" }, { column: "o.idx" }])
+    .select({
+      idx: "s.idx", fullName: "s.full_name", idNumber: "s.id_number", otherDossierId: "d.id", otherNumber: "d.number",
+      otherStatus: "d.status", otherIdx: "o.idx", otherFullName: "o.full_name",
+    });
+
 // --- history -----------------------------------------------------------------------------------
 
 export interface HistoryEntry {

@@ -302,11 +302,36 @@ describe("request dossiers API", () => {
       const stale = await call("PATCH", `/api/requests/${c.body.id}`, { json: { note: "x", version: 7 } });
       expect(stale.status).to.equal(409);
       expect(stale.body.error.message).to.match(/người khác cập nhật/);
+      const st = await call("PATCH", `/api/requests/${c.body.id}`, { json: { status: "accepted", note: "x" } });
+      expect(st.status).to.equal(400);
+      expect(st.body.error.message).to.match(/Không sửa trực tiếp trạng thái/);
+      const badVersion = await call("PATCH", `/api/requests/${c.body.id}`, { json: { note: "x", version: "1" } });
+      expect(badVersion.status).to.equal(400);
+      expect(badVersion.body.error.details.fields[0].field).to.equal("version");
       const arr = await call("PATCH", `/api/requests/${c.body.id}`, { json: [1] });
       expect(arr.status).to.equal(400);
       const empty = await call("PATCH", `/api/requests/${c.body.id}`, { json: { id: "x" } });
       expect(empty.status).to.equal(400);
       expect(empty.body.error.code).to.equal("patch_empty");
+    });
+
+    it("takes back the dossier as GET returned it, changing only what was edited", async () => {
+      for (const kind of KINDS) {
+        const c = await post(sampleDossier(kind));
+        const got = (await call("GET", `/api/requests/${c.body.id}`)).body;
+        const r = await call("PATCH", `/api/requests/${c.body.id}`, { json: { ...got, channel: "post" } });
+        expect(r.status, `${kind}: ${JSON.stringify(r.body)}`).to.equal(200);
+        expect(r.body).to.deep.equal({ ...got, channel: "post", version: 2, updatedAt: r.body.updatedAt });
+        const h = await call("GET", `/api/requests/${c.body.id}/history`);
+        expect(h.body.items[1].changes).to.deep.equal([{ field: "channel", from: "in_person", to: "post" }]);
+      }
+    });
+
+    it("names a field that is not on the form instead of ignoring it", async () => {
+      const c = await post(sampleDossier("individual", 1));
+      const r = await call("PATCH", `/api/requests/${c.body.id}`, { json: { subcribers: [] } });
+      expect(r.status).to.equal(400);
+      expect(r.body.error.details.fields[0].message).to.match(/không có trong mẫu hồ sơ.*subcribers/);
     });
 
     it("removes an optional field with null", async () => {
@@ -463,12 +488,27 @@ describe("request dossiers API", () => {
       expect((await put.json()).quantity).to.equal(1);
     });
 
+    it("takes a 2,000-person list in the JSON of POST too", async () => {
+      const r = await post(sampleDossier("individual", 2000));
+      expect(r.status).to.equal(201);
+      expect(r.body.quantity).to.equal(2000);
+      expect(r.body.subscribers[1999].fullName).to.equal("Nguyễn Văn Thử 2000");
+    });
+
     it("finds the same identity number across dossiers", async () => {
       const a = await post(sampleDossier("individual", 1));
       const b = await post(sampleDossier("organization", 2));
       const hits = await store.findByIdNumber(svc.services.db, sampleSubscriber(0).idNumber);
       const ids = hits.map((h) => h.dossierId);
       expect(ids).to.include.members([a.body.id, b.body.id]);
+      const dup = await call("GET", `/api/requests/${b.body.id}/duplicates`);
+      expect(dup.status).to.equal(200);
+      const mine = dup.body.items.filter((x: any) => x.otherDossier.id === a.body.id);
+      expect(mine).to.deep.equal([{
+        row: 1, fullName: "Nguyễn Văn Thử 1", idNumber: sampleSubscriber(0).idNumber,
+        otherDossier: { id: a.body.id, number: a.body.number, status: "draft", row: 1, fullName: "Nguyễn Văn Thử 1" },
+      }]);
+      expect(dup.body.items.every((x: any) => x.otherDossier.id !== b.body.id)).to.equal(true);
     });
 
     it("refuses a list for a kind that has none", async () => {

@@ -6,7 +6,7 @@ import { messages } from "../../messages";
 import { DossierInputSchema, type Dossier, type DossierInput } from "../dossiers/schema";
 import { dossierInvalid, type FieldProblem } from "../dossiers/errors";
 import { headerOfField, parseSubscriberCsv } from "../dossiers/subscriberCsv";
-import { modifyContent } from "./updateDossier";
+import { modifyContent } from "../dossiers/modifyContent";
 
 /** A people list as uploaded: the CSV text of Mẫu 01, or a JSON array of subscribers. */
 export type SubscriberListUpload = { csv: string } | { json: unknown[] };

@@ -23,11 +23,13 @@ export const text = (label: string, max = 500) =>
     .trim()
     .normalize("NFC")
     .min(1, m.empty(label))
-    .max(max, m.tooLong(label, max));
+    .max(max, m.tooLong(label, max))
+    .describe(label);
 
-const absent = (v: unknown) => (v === null || (typeof v === "string" && v.trim() === "") ? undefined : v);
+const absent = (v: unknown) =>
+  v === null || (typeof v === "string" && v.trim() === "") || (Array.isArray(v) && v.length === 0) ? undefined : v;
 
-/** An optional field: absent, null and "" all mean "not given" (stored as absent). */
+/** An optional field: absent, null, "" and [] all mean "not given" (stored as absent). */
 export const optional = <T extends z.ZodType>(schema: T) => z.preprocess(absent, schema.optional()).optional();
 
 export const optionalText = (label: string, max = 500) => optional(text(label, max));
@@ -48,10 +50,11 @@ export const LANDLINE = /^02\d{9}$/;
 const phoneText = (label: string) =>
   z.string({ error: stringError(label) }).trim().normalize("NFC").overwrite(canonicalPhone).min(1, m.empty(label));
 
-export const mobile = (label: string) => phoneText(label).regex(MOBILE, m.invalidMobile(label));
+// refine, not regex: the JSON schema must not advertise the canonical pattern as the input format.
+export const mobile = (label: string) => phoneText(label).refine((v) => MOBILE.test(v), m.invalidMobile(label)).describe(label);
 export const phone = (label: string) =>
-  phoneText(label).refine((s) => MOBILE.test(s) || LANDLINE.test(s), m.invalidPhone(label));
-export const fax = (label: string) => phoneText(label).regex(LANDLINE, m.invalidFax(label));
+  phoneText(label).refine((s) => MOBILE.test(s) || LANDLINE.test(s), m.invalidPhone(label)).describe(label);
+export const fax = (label: string) => phoneText(label).refine((v) => LANDLINE.test(v), m.invalidFax(label)).describe(label);
 
 export const email = (label: string) =>
   z
@@ -60,7 +63,8 @@ export const email = (label: string) =>
     .normalize("NFC")
     .min(1, m.empty(label))
     .max(254, m.tooLong(label, 254))
-    .pipe(z.email({ error: m.invalidEmail(label) }));
+    .pipe(z.email({ error: m.invalidEmail(label) }))
+    .describe(label);
 
 /** Today in Viet Nam as YYYY-MM-DD (dates people write are local dates). */
 export const todayInVietnam = (now = new Date()) => new Date(now.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
@@ -80,7 +84,7 @@ export const date = (label: string, opts: { past?: boolean } = {}) => {
     .trim()
     .min(1, m.empty(label))
     .refine(isCalendarDate, m.invalidDate(label));
-  return opts.past ? s.refine((v) => !isCalendarDate(v) || v <= todayInVietnam(), m.futureDate(label)) : s;
+  return (opts.past ? s.refine((v) => !isCalendarDate(v) || v <= todayInVietnam(), m.futureDate(label)) : s).describe(`${label} (YYYY-MM-DD)`);
 };
 
 /**
@@ -91,7 +95,8 @@ export const instant = (label: string) =>
     .string({ error: stringError(label) })
     .trim()
     .refine((v) => (isCalendarDate(v) || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v)) && !Number.isNaN(Date.parse(v)), m.invalidDateTime(label))
-    .transform((v) => new Date(isCalendarDate(v) ? `${v}T00:00:00+07:00` : v).toISOString());
+    .transform((v) => new Date(isCalendarDate(v) ? `${v}T00:00:00+07:00` : v).toISOString())
+    .describe(`${label} (ISO 8601)`);
 
 export const ID_TYPES = ["CCCD", "CMND", "HC"] as const;
 export type IdType = (typeof ID_TYPES)[number];
@@ -131,13 +136,14 @@ export const idNumber = (label: string) =>
     .normalize("NFC")
     .overwrite((v) => v.replace(/\s+/g, "").toUpperCase())
     .min(1, m.empty(label))
-    .max(20, m.tooLong(label, 20));
+    .max(20, m.tooLong(label, 20))
+    .describe(label);
 
 export const taxCode = (label: string) =>
-  z.string({ error: stringError(label) }).trim().overwrite((v) => v.replace(/\s+/g, "")).regex(/^\d{10}(-\d{3})?$/, m.invalidTaxCode(label));
+  z.string({ error: stringError(label) }).trim().overwrite((v) => v.replace(/\s+/g, "")).refine((v) => /^\d{10}(-\d{3})?$/.test(v), m.invalidTaxCode(label)).describe(label);
 
 export const budgetCode = (label: string) =>
-  z.string({ error: stringError(label) }).trim().regex(/^\d{7}$/, m.invalidBudgetCode(label));
+  z.string({ error: stringError(label) }).trim().regex(/^\d{7}$/, m.invalidBudgetCode(label)).describe(label);
 
 /** Certificate serials: hexadecimal, stored lower-case without separators or leading zeros. */
 export const serial = (label: string) =>
@@ -145,7 +151,8 @@ export const serial = (label: string) =>
     .string({ error: stringError(label) })
     .trim()
     .overwrite((v) => v.replace(/[\s:]/g, "").toLowerCase().replace(/^0+(?=.)/, ""))
-    .regex(/^[0-9a-f]{1,64}$/, m.invalidSerial(label));
+    .refine((v) => /^[0-9a-f]{1,64}$/.test(v), m.invalidSerial(label))
+    .describe(label);
 
 export const choice = <T extends readonly [string, ...string[]]>(label: string, values: T) =>
   z.enum(values, {

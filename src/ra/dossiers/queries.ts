@@ -43,3 +43,9 @@ export async function dossierHistory(db: Db, id: string) {
   if (!(await dossiers.get(db, id))) throw dossierNotFound(id);
   return (await dossiers.history(db, id)).map((h) => ({ ...h, changes: fromJson<unknown>(h.changes) }));
 }
+
+/** People of the dossier who also appear (same identity number) in other dossiers. */
+export async function dossierDuplicates(db: Db, id: string) {
+  if (!(await dossiers.get(db, id))) throw dossierNotFound(id);
+  return dossiers.duplicatesOf(db, id);
+}

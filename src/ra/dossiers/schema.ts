@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { messages } from "../../messages";
 import {
-  budgetCode, choice, date, email, fax, idNumber, idNumberProblem, idTypeSchema, instant, list, mobile, object, optional,
+  budgetCode, choice, date, isCalendarDate, email, fax, idNumber, idNumberProblem, idTypeSchema, instant, list, mobile, object, optional,
   optionalText, phone, serial, taxCode, text, type IdType,
 } from "./fields";
 
@@ -82,7 +82,7 @@ function checkIdentity(p: { idType?: unknown; idNumber?: unknown; dateOfBirth?: 
       if (problem) ctx.addIssue({ code: "custom", message: problem, path: ["idNumber"], input: p.idNumber });
     }
   }
-  if (typeof p.dateOfBirth === "string" && typeof p.idIssueDate === "string" && p.idIssueDate < p.dateOfBirth) {
+  if (typeof p.dateOfBirth === "string" && typeof p.idIssueDate === "string" && isCalendarDate(p.dateOfBirth) && isCalendarDate(p.idIssueDate) && p.idIssueDate < p.dateOfBirth) {
     ctx.addIssue({ code: "custom", message: m.issueBeforeBirth(L.idIssueDate), path: ["idIssueDate"] });
   }
 }
@@ -197,12 +197,21 @@ function duplicates(items: unknown, key: string, report: (index: number, firstIn
   });
 }
 
-export const IndividualDossierSchema = z
-  .object({ kind: z.literal("individual"), ...issuance, subscribers: list(L.subscribers, SubscriberSchema, MAX_LIST) })
+/**
+ * A form's top level: a field that is not on the form is refused by name (rather than silently
+ * dropped, which would make a PATCH with a typo look successful).
+ */
+function form<T extends z.core.$ZodLooseShape>(shape: T) {
+  return z.strictObject(shape, {
+    error: (iss) =>
+      iss.code === "unrecognized_keys" ? m.unknownFields((iss as { keys?: string[] }).keys ?? []) : m.notObject("Hồ sơ đề nghị"),
+  });
+}
+
+export const IndividualDossierSchema = form({ kind: z.literal("individual"), ...issuance, subscribers: list(L.subscribers, SubscriberSchema, MAX_LIST) })
   .superRefine(checkList("subscribers", L.subscribers), runAlways);
 
-export const OrganizationDossierSchema = z
-  .object({ kind: z.literal("organization"), ...issuance, subscribers: list(L.subscribers, SubscriberSchema, MAX_LIST) })
+export const OrganizationDossierSchema = form({ kind: z.literal("organization"), ...issuance, subscribers: list(L.subscribers, SubscriberSchema, MAX_LIST) })
   .superRefine(checkList("subscribers", L.subscribers), runAlways)
   .superRefine((d, ctx) => {
     const a = d.agency as Record<string, unknown> | undefined;
@@ -211,16 +220,14 @@ export const OrganizationDossierSchema = z
     }
   }, runAlways);
 
-export const DeviceDossierSchema = z
-  .object({
+export const DeviceDossierSchema = form({
     kind: z.literal("device"), ...issuance,
     assets: list(L.assets, AssetSchema, MAX_LIST),
     subscribers: optional(list(L.subscribers, SubscriberSchema, MAX_LIST)),
   })
   .superRefine(checkList("assets", L.assets), runAlways);
 
-export const RenewalChangeDossierSchema = z
-  .object({
+export const RenewalChangeDossierSchema = form({
     kind: z.literal("renewal_change"), ...common,
     certificateType: optionalText(L.certificateType, 200),
     requestType: choice(L.requestType, RENEWAL_CHANGE_TYPES),
@@ -235,8 +242,7 @@ export const RenewalChangeDossierSchema = z
     }
   }, runAlways);
 
-export const RevocationDossierSchema = z
-  .object({
+export const RevocationDossierSchema = form({
     kind: z.literal("revocation"), ...common,
     certificateType: optionalText(L.certificateType, 200),
     certificates: list(L.certificates, CertificateRefSchema, MAX_LIST),
@@ -246,8 +252,7 @@ export const RevocationDossierSchema = z
   })
   .superRefine(checkList("certificates", L.certificates), runAlways);
 
-export const DeviceRecoveryDossierSchema = z
-  .object({
+export const DeviceRecoveryDossierSchema = form({
     kind: z.literal("device_recovery"), ...common,
     certificateType: optionalText(L.certificateType, 200),
     devices: list(L.devices, DeviceRefSchema, MAX_LIST),

@@ -3,12 +3,24 @@ import path from "node:path";
 import crypto from "node:crypto";
 import type { Module } from "../../service";
 import { renderPage, templatesDir } from "../render";
+import { searchRoutes } from "./search";
+import { certificateRoutes } from "./certificate";
+import { repositoryRoutes } from "./repository";
+import { checkRoutes } from "./check";
+import { fillPublicSearchText } from "../../store/publicCertificates";
 
 const cssPath = path.join(templatesDir, "web/static/site.css");
 
-/** The public website (no sign-in): home page and the shared stylesheet. */
+/**
+ * The public website (no sign-in): home page, the shared stylesheet, certificate lookup, the
+ * certificate page and downloads, the repository page and the online certificate check.
+ */
 export const publicSite: Module = {
   name: "public-site",
+  async start(s) {
+    // Rows published before this version get public_search_text now; new ones on the first search.
+    await fillPublicSearchText(s.db);
+  },
   routes(api) {
     const css = fs.readFileSync(cssPath);
     const etag = `"${crypto.createHash("sha256").update(css).digest("hex").slice(0, 16)}"`;
@@ -29,5 +41,9 @@ export const publicSite: Module = {
         renderPage(ctx, "public/home.njk", {});
       },
     });
+    searchRoutes(api);
+    certificateRoutes(api);
+    repositoryRoutes(api);
+    checkRoutes(api);
   },
 };

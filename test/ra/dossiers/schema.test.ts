@@ -69,6 +69,10 @@ describe("dossier schema", () => {
       delete d.kind;
       expectIssue(d, "kind", /Loại hồ sơ/);
     });
+    it("refuses a field that is not on the form, naming it", () => {
+      const all = issues({ ...sampleDossier(), subcribers: [] });
+      expect(all[""]).to.match(/không có trong mẫu hồ sơ.*subcribers/);
+    });
     it("requires the channel from its list", () => {
       expectIssue({ ...sampleDossier(), channel: "fax" }, "channel", /in_person, post, electronic/);
     });

@@ -147,3 +147,10 @@ export const presentHistoryEntry = (h: Omit<HistoryRow, "changes"> & { changes: 
   changes: h.changes,
   note: h.note,
 });
+
+export const presentDuplicate = (x: Awaited<ReturnType<typeof import("../../../store/dossiers").duplicatesOf>>[number]) => ({
+  row: Number(x.idx) + 1,
+  fullName: x.fullName,
+  idNumber: x.idNumber,
+  otherDossier: { id: x.otherDossierId, number: x.otherNumber, status: x.otherStatus, row: Number(x.otherIdx) + 1, fullName: x.otherFullName },
+});

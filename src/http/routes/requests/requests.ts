@@ -1,11 +1,11 @@
 import type { ApiRouter } from "../../route";
 import * as S from "./schema";
-import { presentDossier, presentDossierSummary, presentHistoryEntry } from "./present";
+import { presentDossier, presentDossierSummary, presentDuplicate, presentHistoryEntry } from "./present";
 import { createDossier } from "../../../ra/commands/createDossier";
 import { updateDossier } from "../../../ra/commands/updateDossier";
 import { replaceSubscribers } from "../../../ra/commands/replaceSubscribers";
 import { subscriberCsvTemplate } from "../../../ra/dossiers/subscriberCsv";
-import { dossierHistory, listDossiers, mustGetDossier } from "../../../ra/dossiers/queries";
+import { dossierDuplicates, dossierHistory, listDossiers, mustGetDossier } from "../../../ra/dossiers/queries";
 
 /** Request dossiers (hồ sơ đề nghị): create, read, list, edit, upload the people list, history. */
 export function register(api: ApiRouter) {
@@ -64,6 +64,14 @@ export function register(api: ApiRouter) {
     input: S.GetRequestSchema,
     handler: async (ctx, { params }) => {
       const items = (await dossierHistory(ctx.services.db, params.id)).map(presentHistoryEntry);
+      ctx.body = { items, total: items.length };
+    },
+  });
+  api.add({
+    method: "get", path: "/api/requests/:id/duplicates", summary: "People of this dossier whose identity number appears in other dossiers",
+    tags: ["requests"], action: "dossier.read", input: S.GetRequestSchema,
+    handler: async (ctx, { params }) => {
+      const items = (await dossierDuplicates(ctx.services.db, params.id)).map(presentDuplicate);
       ctx.body = { items, total: items.length };
     },
   });
