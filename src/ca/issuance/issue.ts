@@ -135,9 +135,15 @@ export async function issueCertificates(s: Services, actor: Actor | string, item
 
   // An item whose idempotency key already has a certificate is answered with it, not issued again.
   const todo: number[] = [];
+  const keys = items.map((it) => it.idempotencyKey).filter((k): k is string => !!k);
+  const byKey = new Map<string, certificates.CertificateRow>();
+  for (let i = 0; i < keys.length; i += 500) {
+    const rows: certificates.CertificateRow[] = await s.db("certificates").whereIn("idempotency_key", keys.slice(i, i + 500));
+    for (const r of rows) byKey.set(r.idempotency_key!, r);
+  }
   for (let i = 0; i < items.length; i++) {
     const key = items[i].idempotencyKey;
-    const existing = key ? await certificates.getByIdempotencyKey(s.db, key) : undefined;
+    const existing = key ? byKey.get(key) : undefined;
     if (existing && existing.status !== "void" && existing.der) {
       results[i] = { serial: existing.serial, der: Buffer.from(existing.der), caName: existing.ca_name, notBefore: existing.not_before!, notAfter: existing.not_after!, existing: true };
     } else todo.push(i);
