@@ -42,6 +42,16 @@ export const ConfigSchema = z.object({
     .string()
     .regex(/^[0-2](\.\d+)+$/, "must be a dotted OID")
     .default("2.16.704.1.2.1.1.1"),
+  /** Timestamp policy OID written into every RFC 3161 token (TSTInfo.policy). */
+  TSA_POLICY_OID: z
+    .string()
+    .regex(/^[0-2](\.\d+)+$/, "must be a dotted OID")
+    .default("2.16.704.1.2.1.3.1"),
+  /** CRL validity (thisUpdate → nextUpdate) in hours; a new CRL is issued every CRL_REISSUE_HOURS. */
+  CRL_VALIDITY_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+  CRL_REISSUE_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  /** Validity of a pre-signed OCSP response in hours; it is re-signed at half-life. */
+  OCSP_VALIDITY_HOURS: z.coerce.number().positive().max(24 * 7).default(96),
   /** Outbox worker poll interval in ms (0 disables the in-process worker). */
   OUTBOX_POLL_MS: z.coerce.number().int().min(0).default(500),
 });

@@ -1,8 +1,13 @@
 import type { Module } from "./service";
 import { core } from "./http/routes/core";
+import { calendarModule } from "./ra/calendar/module";
+import { mailModule } from "./mail/module";
 import { publicSite } from "./web/public/module";
 import { staffAuth } from "./web/staff/module";
 import { dossiersModule } from "./ra/dossiers/module";
+import { reviewModule } from "./ra/review/module";
+import { ca } from "./ca/module";
+import { statusModule } from "./status/module";
 
 /** The capabilities of the service, in start order. Each is one folder under src/. */
-export const modules: Module[] = [core, publicSite, staffAuth, dossiersModule];
+export const modules: Module[] = [core, calendarModule, mailModule, publicSite, staffAuth, dossiersModule, reviewModule, ca, statusModule];

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { registerUserCommands } from "./users";
 import { registerAuditCommands } from "./audit";
+import { registerCaCommands } from "./ca";
 import { version } from "../../package.json";
 
 /**
@@ -13,6 +14,7 @@ export const program = new Command()
 
 registerUserCommands(program);
 registerAuditCommands(program);
+registerCaCommands(program);
 
 program.parseAsync(process.argv).catch((err) => {
   process.stderr.write(`chungthu: ${err instanceof Error ? err.message : String(err)}\n`);

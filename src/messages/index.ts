@@ -4,7 +4,11 @@
  */
 import { common } from "./common";
 import { users } from "./users";
+import { calendar } from "./calendar";
 import { web } from "./web";
 import { dossiers } from "./dossiers";
+import { review } from "./review";
+import { ca } from "./ca";
+import { status } from "./status";
 
-export const messages = { common, users, web, dossiers };
+export const messages = { common, users, calendar, web, dossiers, review, ca, status };

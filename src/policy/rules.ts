@@ -12,10 +12,19 @@ allow("admin", ["user.create", "user.list", "user.token", "user.roles", "user.pa
 allow(["admin", "ca_operator", "auditor"], "outbox.list");
 allow(["admin", "ca_operator"], "outbox.replay");
 
+// Working-day calendar: every signed-in role reads it (deadlines); admin edits it (above)
+allow(["admin", "clerk", "reviewer", "ca_operator", "device_officer", "auditor"], "calendar.read");
+
 // Request dossiers: clerks create and edit them (while draft or awaiting correction, checked by the
 // command); everyone who works on them reads them.
 allow("clerk", ["dossier.create", "dossier.edit"]);
 allow(["admin", "clerk", "reviewer", "ca_operator", "device_officer", "auditor"], ["dossier.read", "dossier.list"]);
+
+// Review (step 2): clerks record the receipt (submit) and withdrawals; only reviewers review.
+// (Separation of duties between the clerk who submits and the reviewer comes with the security issue.)
+allow("clerk", ["dossier.submit", "dossier.withdraw"]);
+allow("reviewer", "dossier.review");
+allow(["reviewer", "clerk", "admin", "auditor"], "review.read");
 
 // Audit
 allow(["auditor", "admin"], "audit.read");

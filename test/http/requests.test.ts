@@ -362,10 +362,11 @@ describe("request dossiers API", () => {
       await db.transaction((trx) => transitionDossier(trx, reviewerActor, c.body.id, { action: "returned", to: "needs_correction", note: "Thiếu số fax" }));
       const ok = await call("PATCH", `/api/requests/${c.body.id}`, { json: { note: "Đã bổ sung" } });
       expect(ok.status).to.equal(200);
-      expect(ok.body).to.include({ version: 4, status: "needs_correction", receivedAt: "2026-11-25T02:00:00.000Z", note: "Đã bổ sung" });
+      // The edit answers the request for correction (review: needs_correction → corrected).
+      expect(ok.body).to.include({ version: 4, status: "corrected", receivedAt: "2026-11-25T02:00:00.000Z", note: "Đã bổ sung" });
       const h = await call("GET", `/api/requests/${c.body.id}/history`);
       expect(h.body.items.map((i: any) => `${i.version}:${i.action}:${i.fromStatus}->${i.toStatus}`)).to.deep.equal([
-        "1:created:null->draft", "2:received:draft->received", "3:returned:received->needs_correction", "4:updated:needs_correction->needs_correction",
+        "1:created:null->draft", "2:received:draft->received", "3:returned:received->needs_correction", "4:updated:needs_correction->corrected",
       ]);
       expect(h.body.items[2].note).to.equal("Thiếu số fax");
     });

@@ -6,6 +6,7 @@ import { DossierInputSchema, isEditable, subscribersOf, type Dossier, type Dossi
 import { contentColumns, contentOf } from "./record";
 import { diffContent, changedFieldNames, type FieldChange } from "./diff";
 import { dossierInvalid, dossierNotEditable, dossierNotFound, dossierVersionConflict, problemsOf } from "./errors";
+import { statusAfterEdit } from "../review/transitions";
 
 /**
  * The shared path of every content change: lock, check state and version, build the new content,
@@ -28,13 +29,15 @@ export async function modifyContent(
     const { receivedAt, ...nextContent } = next as DossierInput & Record<string, unknown>;
     const changes: FieldChange[] = diffContent(before, { ...nextContent, ...(receivedAt ? { receivedAt } : {}) });
     if (changes.length === 0) return dossiers.toDossier(row);
-    const updated = await dossiers.update(trx, id, Number(row.version), { ...contentColumns(next, row.number), received_at: receivedAt ?? null }, actor.id === "system" ? null : actor.id);
+    // Editing a dossier that awaits correction answers the request: needs_correction → corrected.
+    const status = statusAfterEdit(row.status);
+    const updated = await dossiers.update(trx, id, Number(row.version), { ...contentColumns(next, row.number), received_at: receivedAt ?? null, status }, actor.id === "system" ? null : actor.id);
     if (!updated) throw dossierVersionConflict(Number(row.version), Number(row.version) + 1);
     if (changes.some((c) => c.field === "subscribers")) await dossiers.replaceSubscribers(trx, id, subscribersOf(next));
-    await dossiers.appendHistory(trx, { dossierId: id, version: Number(updated.version), actor, action, fromStatus: row.status, toStatus: row.status, changes });
+    await dossiers.appendHistory(trx, { dossierId: id, version: Number(updated.version), actor, action, fromStatus: row.status, toStatus: status, changes });
     await audit.append(trx, {
       actor, action: `dossier.${action}`, objectType: "dossier", objectId: id,
-      details: { number: row.number, version: Number(updated.version), fields: changedFieldNames(changes) },
+      details: { number: row.number, version: Number(updated.version), fields: changedFieldNames(changes), ...(status !== row.status ? { from: row.status, to: status } : {}) },
     });
     return dossiers.toDossier(updated);
   });

@@ -29,8 +29,12 @@ export const DOSSIER_STATUSES = [
 ] as const;
 export type DossierStatus = (typeof DOSSIER_STATUSES)[number];
 
-/** A dossier's content may be changed (PATCH, list upload) only in these statuses. */
-export const EDITABLE_STATUSES: readonly DossierStatus[] = ["draft", "needs_correction"];
+/**
+ * A dossier's content may be changed (PATCH, list upload) only in these statuses. An edit of a
+ * dossier awaiting correction moves it to "corrected" (src/ra/review/transitions.ts), where the
+ * agency may keep editing until it resubmits.
+ */
+export const EDITABLE_STATUSES: readonly DossierStatus[] = ["draft", "needs_correction", "corrected"];
 export const isEditable = (status: string) => (EDITABLE_STATUSES as readonly string[]).includes(status);
 
 /** How the dossier reached the provider (the source article: in person or by post). */

@@ -3,6 +3,7 @@ import type {
 } from "../../../ra/dossiers/schema";
 import { FORM_OF_KIND } from "../../../ra/dossiers/schema";
 import type { DossierSummaryRow, HistoryRow } from "../../../store/dossiers";
+import { reviewClockView } from "../review/present";
 
 /**
  * Presenters name every field: absent optional fields are null, so the shape of a dossier never
@@ -111,6 +112,7 @@ export const presentDossier = (d: Dossier) => ({
   receivedAt: d.receivedAt,
   validSince: d.validSince,
   deadline: d.deadline,
+  ...reviewClockView(d.status, d.deadline),
   createdAt: d.createdAt,
   updatedAt: d.updatedAt,
   createdBy: d.createdBy,
@@ -130,6 +132,7 @@ export const presentDossierSummary = (r: DossierSummaryRow) => ({
   receivedAt: r.received_at,
   validSince: r.valid_since,
   deadline: r.deadline,
+  ...reviewClockView(r.status, r.deadline),
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });

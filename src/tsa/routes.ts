@@ -1,0 +1,16 @@
+import type { ApiRouter } from "../http/route";
+
+/** POST /tsa: RFC 3161 §3.4 over HTTP, application/timestamp-query → application/timestamp-reply. */
+export function registerTsaRoutes(api: ApiRouter) {
+  api.add({
+    method: "post", path: "/tsa", summary: "Timestamp request (RFC 3161)", tags: ["pki"], bodyType: "application/timestamp-query",
+    responses: { 200: { description: "TimeStampResp (DER)", mediaType: "application/timestamp-reply" } },
+    handler: async (ctx) => {
+      const reply = await ctx.services.status.tsa.respond(ctx.request.rawBody);
+      ctx.status = 200;
+      ctx.type = "application/timestamp-reply";
+      ctx.set("Cache-Control", "no-store");
+      ctx.body = reply;
+    },
+  });
+}

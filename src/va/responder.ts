@@ -1,0 +1,401 @@
+import crypto from "node:crypto";
+import { AsnConvert } from "@peculiar/asn1-schema";
+import { OCSPRequest } from "@peculiar/asn1-ocsp";
+import type { Services } from "../service";
+import * as der from "../status/der";
+import { certInfo } from "../status/certInfo";
+import type { ServiceKey } from "../status/serviceKeys";
+
+/**
+ * The OCSP responder (RFC 6960, profiled by RFC 5019), a delegated responder per CA.
+ *
+ * RFC 5019 §2.2.1: responses are pre-produced and re-used: one signed response per certificate
+ * (SHA-1 CertID, as RFC 5019 clients send), refreshed at half of its validity and re-signed as soon
+ * as the certificate's status changes. A request that carries a nonce (RFC 8954) or asks for several
+ * certificates gets a freshly signed response instead.
+ *
+ * RFC 6960 §2.2: a certificate the CA never issued is "unknown", never "good"; a CertID whose
+ * issuerNameHash and issuerKeyHash do not both match the CA is "unknown" too. A request naming no
+ * CA of ours gets "unauthorized" (RFC 5019 §2.2.3).
+ */
+
+// RFC 6960 §4.2.1 OCSPResponseStatus
+export const OcspStatus = { successful: 0, malformedRequest: 1, internalError: 2, tryLater: 3, sigRequired: 5, unauthorized: 6 } as const;
+
+const SHA1 = "1.3.14.3.2.26";
+const SHA256 = "2.16.840.1.101.3.4.2.1";
+const NONCE_OID = "1.3.6.1.5.5.7.48.1.2";
+const HASHES: Record<string, "sha1" | "sha256"> = { [SHA1]: "sha1", [SHA256]: "sha256" };
+/** The AlgorithmIdentifier bytes we pre-sign for (OID + NULL, what openssl and RFC 5019 clients send). */
+const CANONICAL_ALG: Record<"sha1" | "sha256", Buffer> = { sha1: der.algorithm(SHA1), sha256: der.algorithm(SHA256) };
+
+export const errorResponse = (status: number) => Buffer.from([0x30, 0x03, 0x0a, 0x01, status]);
+
+export interface OcspAnswer {
+  der: Buffer;
+  /** Set when the response may be cached by HTTP intermediaries (no nonce). */
+  cache?: { etag: string; thisUpdate: Date; nextUpdate: Date };
+}
+
+interface KnownCa {
+  name: string;
+  subjectDer: Buffer;
+  hashes: Record<"sha1" | "sha256", { name: Buffer; key: Buffer }>;
+}
+
+interface Cached {
+  der: Buffer;
+  etag: string;
+  status: string;
+  thisUpdate: Date;
+  nextUpdate: Date;
+  refreshAt: number;
+  checkedAt: number;
+}
+
+type CertStatus = { status: "good" } | { status: "unknown" } | { status: "revoked"; revokedAt: string; reason: number | null };
+
+/** A memory entry is trusted this long before the database is consulted again (other nodes' revocations). */
+const MEMORY_TTL_MS = 30_000;
+const MEMORY_MAX = 200_000;
+const HOUR = 3600_000;
+
+export class OcspResponder {
+  private cas: KnownCa[] = [];
+  private casLoadedAt = 0;
+  private memory = new Map<string, Cached>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(private s: Services) {}
+
+  private async knownCas(): Promise<KnownCa[]> {
+    if (Date.now() - this.casLoadedAt < 60_000 && this.cas.length) return this.cas;
+    const rows: { name: string; certificate: Buffer }[] = await this.s.db("cas").where({ active: true }).select("name", "certificate");
+    this.cas = rows.map((r) => {
+      const info = certInfo(Buffer.from(r.certificate));
+      const h = (alg: string, b: Buffer) => crypto.createHash(alg).update(b).digest();
+      return {
+        name: r.name, subjectDer: info.subjectDer,
+        hashes: {
+          sha1: { name: h("sha1", info.subjectDer), key: h("sha1", info.publicKeyBits) },
+          sha256: { name: h("sha256", info.subjectDer), key: h("sha256", info.publicKeyBits) },
+        },
+      };
+    });
+    this.casLoadedAt = Date.now();
+    return this.cas;
+  }
+
+  /** Answers an OCSPRequest (DER); never throws: failures are OCSP error statuses. */
+  async respond(request: Uint8Array | undefined): Promise<OcspAnswer> {
+    let parsed: ParsedRequest;
+    try {
+      parsed = parseRequest(request);
+    } catch {
+      return { der: errorResponse(OcspStatus.malformedRequest) };
+    }
+    try {
+      return await this.answer(parsed);
+    } catch (err) {
+      this.s.log.error({ err }, "OCSP response failed");
+      return { der: errorResponse(OcspStatus.internalError) };
+    }
+  }
+
+  private async answer(req: ParsedRequest): Promise<OcspAnswer> {
+    const cas = await this.knownCas();
+    // Which CA each CertID names: by both hashes (authoritative) or by one (then "unknown").
+    const matches = req.certIds.map((c) => {
+      if (!c.hash) return { c, ca: undefined, exact: false };
+      for (const ca of cas) {
+        const h = ca.hashes[c.hash];
+        const n = h.name.equals(c.nameHash);
+        const k = h.key.equals(c.keyHash);
+        if (n || k) return { c, ca, exact: n && k };
+      }
+      return { c, ca: undefined, exact: false };
+    });
+    const ca = matches.find((m) => m.ca)?.ca;
+    if (!ca) return { der: errorResponse(OcspStatus.unauthorized) };
+    let key: ServiceKey;
+    try {
+      key = await this.s.status.keys.get("ocsp", ca.name);
+    } catch (err) {
+      this.s.log.error({ err, ca: ca.name }, "OCSP responder key unavailable");
+      return { der: errorResponse(OcspStatus.tryLater) };
+    }
+
+    // RFC 5019 path: one certificate, no nonce → the pre-signed response.
+    if (req.certIds.length === 1 && !req.nonce && matches[0].exact && matches[0].ca === ca) {
+      const c = req.certIds[0];
+      if (c.hash && c.algDer.equals(CANONICAL_ALG[c.hash]) && c.serialHex) {
+        const hit = await this.presigned(ca, key, c.hash, c.serialHex, c.certIdDer);
+        return { der: hit.der, cache: { etag: hit.etag, thisUpdate: hit.thisUpdate, nextUpdate: hit.nextUpdate } };
+      }
+    }
+    const singles: SingleInput[] = [];
+    for (const m of matches) {
+      const st: CertStatus = m.ca === ca && m.exact && m.c.serialHex ? await this.statusOf(ca.name, m.c.serialHex) : { status: "unknown" };
+      singles.push({ certIdDer: m.c.certIdDer, status: st });
+    }
+    const now = this.now();
+    const der = await this.sign(key, singles, now, req.nonce);
+    return { der, cache: req.nonce ? undefined : { etag: etagOf(der), thisUpdate: now, nextUpdate: this.nextUpdate(now) } };
+  }
+
+  private now() {
+    return new Date(Math.floor(Date.now() / 1000) * 1000);
+  }
+  private nextUpdate(now: Date) {
+    return new Date(now.getTime() + this.s.config.OCSP_VALIDITY_HOURS * HOUR);
+  }
+
+  private async statusOf(caName: string, serialHex: string): Promise<CertStatus> {
+    const row = await this.s.db("certificates").where({ serial: serialHex }).select("ca_name", "status", "revoked_at", "revocation_reason").first();
+    return toStatus(caName, row);
+  }
+
+  /** The pre-signed response for (serial, hash): memory, then the database, then a new signature. */
+  private async presigned(ca: KnownCa, key: ServiceKey, hash: "sha1" | "sha256", serial: string, certIdDer: Buffer): Promise<Cached> {
+    const mk = `${serial}|${hash}`;
+    const nowMs = Date.now();
+    const mem = this.memory.get(mk);
+    if (mem && nowMs - mem.checkedAt < MEMORY_TTL_MS && nowMs < mem.refreshAt) return mem;
+    const row = await this.s.db("certificates as c")
+      .leftJoin("ocsp_responses as o", (j) => j.on("o.serial", "=", "c.serial").andOn("o.hash_alg", "=", this.s.db.raw("?", [hash])))
+      .where("c.serial", serial)
+      .select("c.ca_name", "c.status", "c.revoked_at", "c.revocation_reason", "o.der", "o.cert_status", "o.this_update", "o.next_update", "o.refresh_at")
+      .first();
+    const st = toStatus(ca.name, row);
+    if (st.status === "unknown") {
+      // Not stored: serials we never issued are answered from memory only (bounded).
+      if (mem && mem.status === "unknown" && nowMs < mem.refreshAt) return this.remember(mk, { ...mem, checkedAt: nowMs });
+      return this.remember(mk, await this.signOne(key, certIdDer, st, Math.min(HOUR, (this.s.config.OCSP_VALIDITY_HOURS * HOUR) / 2)));
+    }
+    if (row.der && row.cert_status === rowStatus(st) && Date.parse(row.refresh_at) > nowMs) {
+      const der = Buffer.from(row.der);
+      return this.remember(mk, { der, etag: etagOf(der), status: st.status, thisUpdate: new Date(row.this_update), nextUpdate: new Date(row.next_update), refreshAt: Date.parse(row.refresh_at), checkedAt: nowMs });
+    }
+    const fresh = await this.signOne(key, certIdDer, st);
+    await this.store(serial, hash, ca.name, fresh);
+    return this.remember(mk, fresh);
+  }
+
+  private remember(mk: string, c: Cached): Cached {
+    if (this.memory.size >= MEMORY_MAX) {
+      // Drop the oldest tenth (Map keeps insertion order).
+      let n = MEMORY_MAX / 10;
+      for (const k of this.memory.keys()) {
+        this.memory.delete(k);
+        if (--n <= 0) break;
+      }
+    }
+    this.memory.delete(mk);
+    this.memory.set(mk, c);
+    return c;
+  }
+
+  private async signOne(key: ServiceKey, certIdDer: Buffer, st: CertStatus, refreshInMs?: number): Promise<Cached> {
+    const now = this.now();
+    const nextUpdate = this.nextUpdate(now);
+    const der = await this.sign(key, [{ certIdDer, status: st }], now);
+    const half = refreshInMs ?? (nextUpdate.getTime() - now.getTime()) / 2;
+    return { der, etag: etagOf(der), status: st.status, thisUpdate: now, nextUpdate, refreshAt: now.getTime() + half, checkedAt: Date.now() };
+  }
+
+  private async store(serial: string, hash: string, caName: string, c: Cached) {
+    await this.s.db("ocsp_responses")
+      .insert({ serial, hash_alg: hash, ca_name: caName, cert_status: c.status === "good" ? "issued" : c.status, this_update: c.thisUpdate.toISOString(), next_update: c.nextUpdate.toISOString(), refresh_at: new Date(c.refreshAt).toISOString(), der: c.der })
+      .onConflict(["serial", "hash_alg"])
+      .merge();
+  }
+
+  /**
+   * BasicOCSPResponse (RFC 6960 §4.2.1) written directly: ResponseData with responderID byKey
+   * (RFC 5019 §2.2.3), producedAt, the SingleResponses with thisUpdate and nextUpdate (always set),
+   * the nonce echoed when asked; signed by the delegated responder whose certificate is included.
+   */
+  private async sign(key: ServiceKey, singles: SingleInput[], now: Date, nonceExtension?: Buffer): Promise<Buffer> {
+    const nextUpdate = this.nextUpdate(now);
+    const thisUpdate = der.generalizedTime(now);
+    const responses = singles.map((s) => der.seq(s.certIdDer, encodeStatus(s.status), thisUpdate, der.explicit(0, der.generalizedTime(nextUpdate))));
+    const responderKeyHash = crypto.createHash("sha1").update(key.certificate.publicKeyBits).digest();
+    const tbsParts = [der.explicit(2, der.octets(responderKeyHash)), thisUpdate, der.seq(...responses)];
+    if (nonceExtension) tbsParts.push(der.explicit(1, der.seq(nonceExtension)));
+    const tbs = der.seq(...tbsParts);
+    const signature = await key.sign(tbs);
+    const basic = der.seq(tbs, key.signatureAlgorithmDer, der.bitString(signature), der.explicit(0, der.seq(key.certificate.der)));
+    return der.seq(der.enumerated(0), der.explicit(0, der.seq(der.oid("1.3.6.1.5.5.7.48.1.1"), der.octets(basic))));
+  }
+
+  /** Drops memory entries of a CA and re-signs stored responses whose certificate changed status. */
+  async refreshChanged(caName: string): Promise<number> {
+    const changed: { serial: string; hash_alg: string }[] = await this.s.db("ocsp_responses as o")
+      .join("certificates as c", "c.serial", "o.serial")
+      .where("o.ca_name", caName)
+      .andWhereRaw("o.cert_status <> c.status")
+      .select("o.serial", "o.hash_alg");
+    for (const r of changed) this.memory.delete(`${r.serial}|${r.hash_alg}`);
+    // Revocations of certificates never asked about still need their memory entry gone.
+    for (const [k, v] of this.memory) if (v.status !== "revoked") this.memory.delete(k);
+    await this.presign(caName, { onlyChanged: true });
+    return changed.length;
+  }
+
+  /**
+   * Pre-signs responses: missing (SHA-1 CertID, RFC 5019), due for refresh (half-life), or stale
+   * (status changed). Signatures run in parallel on the thread pool.
+   */
+  async presign(caName: string, opts: { onlyChanged?: boolean; limit?: number } = {}): Promise<number> {
+    const { db } = this.s;
+    const ca = (await this.knownCas()).find((c) => c.name === caName);
+    if (!ca) return 0;
+    const key = await this.s.status.keys.get("ocsp", caName);
+    const nowIso = new Date().toISOString();
+    let done = 0;
+    const limit = opts.limit ?? 100_000;
+    while (done < limit) {
+      const rows: { serial: string; hash_alg: string | null; status: string; revoked_at: string | null; revocation_reason: number | null }[] = await db("certificates as c")
+        .leftJoin("ocsp_responses as o", "o.serial", "c.serial")
+        .where("c.ca_name", caName)
+        .whereIn("c.status", ["issued", "revoked"])
+        .andWhere((q) => {
+          q.whereRaw("o.cert_status <> c.status");
+          if (!opts.onlyChanged) q.orWhere("o.refresh_at", "<=", nowIso).orWhere((q2) => q2.whereNull("o.serial").andWhere("c.not_after", ">=", nowIso));
+        })
+        .select("c.serial", "o.hash_alg", "c.status", "c.revoked_at", "c.revocation_reason")
+        .limit(500);
+      if (!rows.length) break;
+      await Promise.all(
+        rows.map(async (r) => {
+          const hash = (r.hash_alg ?? "sha1") as "sha1" | "sha256";
+          const st = toStatus(caName, { ca_name: caName, ...r });
+          const certIdDer = der.seq(CANONICAL_ALG[hash], der.octets(ca.hashes[hash].name), der.octets(ca.hashes[hash].key), der.intHex(r.serial));
+          const signed = await this.signOne(key, certIdDer, st);
+          await this.store(r.serial, hash, caName, signed);
+          this.memory.delete(`${r.serial}|${hash}`);
+        }),
+      );
+      done += rows.length;
+    }
+    return done;
+  }
+
+  async tick() {
+    for (const ca of await this.knownCas()) {
+      if (!(await this.s.status.signers(ca.name).catch(() => undefined))) continue;
+      try {
+        await this.presign(ca.name);
+      } catch (err) {
+        this.s.log.error({ err, ca: ca.name }, "OCSP pre-signing failed");
+      }
+    }
+  }
+
+  start(intervalMs = 5 * 60_000) {
+    const run = () => void this.tick().catch((err) => this.s.log.error({ err }, "OCSP pre-signing failed"));
+    this.timer = setInterval(run, intervalMs);
+    this.timer.unref();
+    setTimeout(run, 5_000).unref();
+  }
+
+  stop() {
+    if (this.timer) clearInterval(this.timer);
+  }
+}
+
+/** The `certificates.status` a response reflects (what ocsp_responses.cert_status stores). */
+const rowStatus = (st: CertStatus) => (st.status === "good" ? "issued" : st.status);
+
+const etagOf = (b: Buffer) => `"${crypto.createHash("sha256").update(b).digest("base64url").slice(0, 27)}"`;
+
+function toStatus(caName: string, row: { ca_name: string; status: string; revoked_at: string | null; revocation_reason: number | null } | undefined): CertStatus {
+  if (!row || row.ca_name !== caName) return { status: "unknown" };
+  if (row.status === "issued") return { status: "good" };
+  if (row.status === "revoked" && row.revoked_at) return { status: "revoked", revokedAt: row.revoked_at, reason: row.revocation_reason === null ? null : Number(row.revocation_reason) };
+  return { status: "unknown" }; // pending or void: never issued
+}
+
+/** CertStatus ::= CHOICE { good [0] IMPLICIT NULL, revoked [1] IMPLICIT RevokedInfo, unknown [2] IMPLICIT NULL } */
+function encodeStatus(st: CertStatus): Buffer {
+  if (st.status === "good") return Buffer.from([0x80, 0x00]);
+  if (st.status === "unknown") return Buffer.from([0x82, 0x00]);
+  const parts = [der.generalizedTime(new Date(st.revokedAt))];
+  if (st.reason !== null && st.reason > 0 && st.reason <= 10 && st.reason !== 7) parts.push(der.explicit(0, der.enumerated(st.reason)));
+  return der.implicitConstructed(1, ...parts);
+}
+
+interface SingleInput {
+  certIdDer: Buffer;
+  status: CertStatus;
+}
+
+interface ParsedCertId {
+  certIdDer: Buffer;
+  algDer: Buffer;
+  hash?: "sha1" | "sha256";
+  nameHash: Buffer;
+  keyHash: Buffer;
+  serialHex?: string;
+}
+
+interface ParsedRequest {
+  certIds: ParsedCertId[];
+  /** The whole nonce Extension, echoed as is (RFC 8954). */
+  nonce?: Buffer;
+}
+
+/** Parses with @peculiar/asn1-ocsp (schema check) and keeps each CertID's exact bytes to echo. */
+export function parseRequest(input: Uint8Array | undefined): ParsedRequest {
+  if (!input || input.length < 2 || input.length > 64 * 1024) throw new der.DerError("empty");
+  const buf = Buffer.from(input);
+  const top = der.readTlv(buf, 0);
+  if (top.end !== buf.length) throw new der.DerError("trailing bytes");
+  const parsed = AsnConvert.parse(buf, OCSPRequest);
+  if (!parsed.tbsRequest.requestList.length || parsed.tbsRequest.requestList.length > 100) throw new der.DerError("request count");
+  const [tbs] = der.children(buf, top);
+  const tbsKids = der.children(buf, tbs);
+  const list = tbsKids.find((k) => k.tag === 0x30)!;
+  const certIds = der.children(buf, list).map((reqTlv) => {
+    const [cid] = der.children(buf, reqTlv);
+    const [alg, nameHash, keyHash, serial] = der.children(buf, cid);
+    const [algOid] = der.children(buf, alg);
+    const oidDotted = oidToString(der.content(buf, algOid));
+    const serialBytes = der.content(buf, serial);
+    const negative = serialBytes.length === 0 || (serialBytes[0] & 0x80) !== 0;
+    const serialHex = negative ? undefined : BigInt("0x" + serialBytes.toString("hex")).toString(16);
+    return {
+      certIdDer: Buffer.from(der.raw(buf, cid)), algDer: Buffer.from(der.raw(buf, alg)), hash: HASHES[oidDotted],
+      nameHash: Buffer.from(der.content(buf, nameHash)), keyHash: Buffer.from(der.content(buf, keyHash)),
+      serialHex: serialHex === "0" ? undefined : serialHex,
+    };
+  });
+  let nonce: Buffer | undefined;
+  const extsTlv = tbsKids.find((k) => k.tag === 0xa2);
+  if (extsTlv) {
+    const [exts] = der.children(buf, extsTlv);
+    for (const e of der.children(buf, exts)) {
+      const [id] = der.children(buf, e);
+      if (der.raw(buf, id).equals(der.oid(NONCE_OID))) {
+        if (e.end - e.start > 200) throw new der.DerError("nonce too long"); // RFC 8954 §2.1: 1..32 octets
+        nonce = Buffer.from(der.raw(buf, e));
+      }
+    }
+  }
+  return { certIds, nonce };
+}
+
+function oidToString(b: Buffer): string {
+  const arcs: number[] = [];
+  let v = 0;
+  for (const byte of b) {
+    v = v * 128 + (byte & 0x7f);
+    if (!(byte & 0x80)) {
+      arcs.push(v);
+      v = 0;
+    }
+  }
+  if (!arcs.length) return "";
+  const first = arcs[0] < 80 ? Math.floor(arcs[0] / 40) : 2;
+  return [first, arcs[0] - first * 40, ...arcs.slice(1)].join(".");
+}
