@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { registerUserCommands } from "./users";
 import { registerAuditCommands } from "./audit";
 import { registerCaCommands } from "./ca";
+import { registerTokenCommands } from "./token";
 import { version } from "../../package.json";
 
 /**
@@ -15,6 +16,7 @@ export const program = new Command()
 registerUserCommands(program);
 registerAuditCommands(program);
 registerCaCommands(program);
+registerTokenCommands(program);
 
 program.parseAsync(process.argv).catch((err) => {
   process.stderr.write(`chungthu: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -10,5 +10,6 @@ import { dossiers } from "./dossiers";
 import { review } from "./review";
 import { ca } from "./ca";
 import { status } from "./status";
+import { devices } from "./devices";
 
-export const messages = { common, users, calendar, web, dossiers, review, ca, status };
+export const messages = { common, users, calendar, web, dossiers, review, ca, status, devices };

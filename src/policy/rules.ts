@@ -30,3 +30,7 @@ allow(["reviewer", "clerk", "admin", "auditor"], "review.read");
 allow(["auditor", "admin"], "audit.read");
 
 export {};
+
+// Key-storage devices, recovery and handover: the device officer manages, others read
+allow("device_officer", ["device.create", "device.import", "device.transition", "device.attach", "device.lock", "device.recover", "handover.create"]);
+allow(["admin", "clerk", "reviewer", "ca_operator", "device_officer", "auditor"], ["device.read", "handover.read"]);
