@@ -9,6 +9,7 @@ import { reviewModule } from "./ra/review/module";
 import { ca } from "./ca/module";
 import { statusModule } from "./status/module";
 import { devices } from "./ra/devices/module";
+import { documentsModule } from "./documents/module";
 
 /** The capabilities of the service, in start order. Each is one folder under src/. */
-export const modules: Module[] = [core, calendarModule, mailModule, publicSite, staffAuth, dossiersModule, reviewModule, ca, statusModule, devices];
+export const modules: Module[] = [core, calendarModule, mailModule, publicSite, staffAuth, dossiersModule, reviewModule, ca, statusModule, devices, documentsModule];

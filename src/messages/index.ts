@@ -11,5 +11,6 @@ import { review } from "./review";
 import { ca } from "./ca";
 import { status } from "./status";
 import { devices } from "./devices";
+import { documents } from "./documents";
 
-export const messages = { common, users, calendar, web, dossiers, review, ca, status, devices };
+export const messages = { common, users, calendar, web, dossiers, review, ca, status, devices, documents };

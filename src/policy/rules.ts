@@ -26,6 +26,9 @@ allow("clerk", ["dossier.submit", "dossier.withdraw"]);
 allow("reviewer", "dossier.review");
 allow(["reviewer", "clerk", "admin", "auditor"], "review.read");
 
+// Documents of a dossier (the request form as PDF, stored notices and records)
+allow(["clerk", "reviewer", "auditor", "admin"], "dossier.document");
+
 // Audit
 allow(["auditor", "admin"], "audit.read");
 
