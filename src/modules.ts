@@ -10,6 +10,7 @@ import { ca } from "./ca/module";
 import { statusModule } from "./status/module";
 import { devices } from "./ra/devices/module";
 import { documentsModule } from "./documents/module";
+import { directory } from "./directory/module";
 
 /** The capabilities of the service, in start order. Each is one folder under src/. */
-export const modules: Module[] = [core, calendarModule, mailModule, publicSite, staffAuth, dossiersModule, reviewModule, ca, statusModule, devices, documentsModule];
+export const modules: Module[] = [core, calendarModule, mailModule, publicSite, staffAuth, dossiersModule, reviewModule, ca, statusModule, devices, documentsModule, directory];

@@ -3,6 +3,7 @@ import { registerUserCommands } from "./users";
 import { registerAuditCommands } from "./audit";
 import { registerCaCommands } from "./ca";
 import { registerTokenCommands } from "./token";
+import { registerDirectoryCommands } from "./directory";
 import { version } from "../../package.json";
 
 /**
@@ -17,6 +18,7 @@ registerUserCommands(program);
 registerAuditCommands(program);
 registerCaCommands(program);
 registerTokenCommands(program);
+registerDirectoryCommands(program);
 
 program.parseAsync(process.argv).catch((err) => {
   process.stderr.write(`chungthu: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -12,5 +12,6 @@ import { ca } from "./ca";
 import { status } from "./status";
 import { devices } from "./devices";
 import { documents } from "./documents";
+import { directory } from "./directory";
 
-export const messages = { common, users, calendar, web, dossiers, review, ca, status, devices, documents };
+export const messages = { common, users, calendar, web, dossiers, review, ca, status, devices, documents, directory };

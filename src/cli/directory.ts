@@ -1,0 +1,61 @@
+import type { Command } from "commander";
+import cliProgress from "cli-progress";
+import { withDatabase } from "./context";
+import { Directory } from "../directory/directory";
+import { formatDiff } from "../directory/diff";
+import { createLogger } from "../log";
+import { messages } from "../messages";
+
+/**
+ * `chungthu directory resync [--dry-run]`: makes the external directory (LDAP_URL) hold exactly what
+ * the database says, entry by entry and value by value; with --dry-run prints the diff and changes
+ * nothing. The embedded directory is built from the database at start and needs no resync.
+ */
+export function registerDirectoryCommands(program: Command) {
+  const dir = program.command("directory").description("Thư mục LDAP công bố chứng thư số");
+  dir
+    .command("resync")
+    .description("Dựng lại hoặc sửa toàn bộ thư mục LDAP ngoài (LDAP_URL) theo cơ sở dữ liệu")
+    .option("--dry-run", "chỉ in khác biệt (mục và giá trị cần thêm, cần xóa), không thay đổi gì")
+    .option("--no-progress", "không hiện thanh tiến trình")
+    .action(async (o: { dryRun?: boolean; progress: boolean }) => {
+      await withDatabase(async (db, config) => {
+        const directory = new Directory(config, createLogger("warn"));
+        if (directory.mode === "embedded") {
+          process.stdout.write(messages.directory.resyncEmbedded + "\n");
+          return;
+        }
+        const show = o.progress && process.stderr.isTTY;
+        const bar = new cliProgress.SingleBar(
+          { format: `${messages.directory.resyncProgress} [{bar}] {percentage}% | {value}/{total} | {phase}`, stream: process.stderr, noTTYOutput: false },
+          cliProgress.Presets.shades_classic,
+        );
+        try {
+          if (show) bar.start(1, 0, { phase: "đọc cơ sở dữ liệu" });
+          const diffs = await directory.diff(db, (done, total) => {
+            if (!show) return;
+            if (bar.getTotal() !== total) bar.setTotal(total);
+            bar.update(done, { phase: "đọc cơ sở dữ liệu" });
+          });
+          if (o.dryRun || diffs.length === 0) {
+            if (show) bar.stop();
+            process.stdout.write(diffs.length ? formatDiff(diffs) + "\n" : messages.directory.resyncNothing + "\n");
+            if (o.dryRun && diffs.length) process.exitCode = 2; // drift found
+            return;
+          }
+          if (show) {
+            bar.setTotal(diffs.length);
+            bar.update(0, { phase: "ghi thư mục" });
+          }
+          await directory.apply(diffs, (n) => show && bar.update(n, { phase: "ghi thư mục" }));
+          await directory.markAllPublished(db);
+          if (show) bar.stop();
+          const count = (c: string) => diffs.filter((d) => d.change === c).length;
+          process.stdout.write(messages.directory.resyncDone(count("add"), count("modify"), count("delete")) + "\n");
+        } finally {
+          if (show) bar.stop();
+          await directory.close();
+        }
+      });
+    });
+}

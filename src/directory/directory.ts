@@ -1,0 +1,243 @@
+import type { Knex } from "knex";
+import type { Config } from "../config";
+import type { Logger } from "../log";
+import type { HealthResult } from "../service";
+import { nowIso, type Db } from "../store/db";
+import { enqueue } from "../outbox/outbox";
+import { DirectoryClient, DirectoryUnavailable } from "./client";
+import { caEntry, casContainer, baseEntry, CERT_ATTR, CA_CERT_ATTR, CRL_ATTR, DELTA_CRL_ATTR, isPublishable, type CaRow, type DirEntry } from "./dit";
+import { loadDesired, loadHolder } from "./desired";
+import { latestCrls } from "./crlSource";
+import { DirectoryIndex } from "./index";
+import { diffTrees, type EntryDiff } from "./diff";
+import { dnKey } from "./dn";
+
+/**
+ * The directory as the rest of the service sees it: publish, unpublish, publish a CRL, reconcile.
+ * Two targets behind one interface:
+ * - embedded (LDAP_URL unset): the in-memory index the embedded LDAP server answers from, kept in
+ *   step with the database (a publish re-reads the holder's rows and replaces the entry);
+ * - external (LDAP_URL set): an OpenLDAP server, changed value by value, idempotently.
+ * It only carries out decisions: what is publishable is decided by the rows (dit.ts).
+ */
+export interface DriftReport {
+  at: string;
+  entries: number;
+  /** Entries that differ between the directory and the database. */
+  drift: number;
+  /** Expired certificates whose removal was queued. */
+  expiredQueued: number;
+  error?: string;
+}
+
+export class Directory {
+  readonly mode: "embedded" | "external";
+  readonly base: string;
+  readonly index = new DirectoryIndex();
+  readonly client?: DirectoryClient;
+  lastReconcile?: DriftReport;
+  /** DNs known to exist in the external directory (chain entries), to skip lookups. */
+  private known = new Set<string>();
+
+  constructor(config: Config, private readonly log: Logger) {
+    this.base = config.LDAP_BASE_DN;
+    this.mode = config.LDAP_URL ? "external" : "embedded";
+    if (config.LDAP_URL) {
+      this.client = new DirectoryClient({
+        url: config.LDAP_URL, bindDn: config.LDAP_BIND_DN, password: config.LDAP_BIND_PASSWORD,
+        startTls: config.LDAP_STARTTLS, log,
+      });
+    }
+  }
+
+  /** Loads the embedded index from the database (no-op for an external directory). */
+  async load(db: Db): Promise<void> {
+    if (this.mode !== "embedded") return;
+    this.index.replaceAll((await loadDesired(db, this.base)).values());
+  }
+
+  private async markPublished(db: Db, serial: string) {
+    await db("certificates").where({ serial }).whereNull("published_at").update({ published_at: nowIso() });
+  }
+
+  /** Publishes a handed-over, issued certificate (and refreshes its holder's attributes). */
+  async publishCertificate(db: Db, serial: string): Promise<void> {
+    const h = await loadHolder(db, this.base, serial);
+    if (!h) return;
+    const publishable = isPublishable(h.row, new Date());
+    if (this.mode === "embedded") {
+      this.refreshHolder(h.placement.chain, h.entry);
+      if (publishable) await this.markPublished(db, serial);
+      return;
+    }
+    if (!publishable) {
+      // Revoked or expired before the job ran: make sure it is not there.
+      if (h.row.status === "revoked" || h.row.status === "issued") await this.removeValue(h.entry.dn, h.row.der!);
+      return;
+    }
+    const client = this.client!;
+    await this.ensureChain(h.placement.chain);
+    const existing = await client.read(h.entry.dn, ["objectClass"]);
+    if (!existing) {
+      if (await client.add(h.entry)) {
+        this.known.add(dnKey(h.entry.dn));
+        await this.markPublished(db, serial);
+        return;
+      }
+    }
+    // Keep the holder's other attributes in step with the newest certificate, then add this value.
+    const changes = Object.entries(h.entry.attributes)
+      .filter(([attr]) => attr !== "objectClass" && attr !== CERT_ATTR)
+      .map(([attr, values]) => ({ op: "replace" as const, attr, values }));
+    await client.modify(h.entry.dn, changes);
+    await client.addValue(h.entry.dn, CERT_ATTR, Buffer.from(h.row.der!));
+    await this.markPublished(db, serial);
+  }
+
+  /** Removes a revoked or expired certificate: that one value, never the attribute. */
+  async unpublishCertificate(db: Db, serial: string): Promise<void> {
+    const h = await loadHolder(db, this.base, serial);
+    if (!h) return;
+    if (isPublishable(h.row, new Date())) {
+      this.log.warn({ serial }, "directory.unpublish for a certificate that is still valid: kept");
+      return;
+    }
+    if (this.mode === "embedded") {
+      this.refreshHolder(h.placement.chain, h.entry);
+      return;
+    }
+    await this.removeValue(h.entry.dn, h.row.der!);
+  }
+
+  private async removeValue(dn: string, der: Buffer | Uint8Array) {
+    await this.client!.deleteValue(dn, CERT_ATTR, Buffer.from(der));
+  }
+
+  /** Publishes a CA's certificate and its newest full and delta CRL, exactly as signed. */
+  async publishCrl(db: Db, caName: string): Promise<void> {
+    const ca: CaRow | undefined = await db("cas").select("name", "subject_dn", "certificate", "active").where({ name: caName }).first();
+    if (!ca) return;
+    const crls = await latestCrls(db, caName);
+    const entry = caEntry(ca, this.base, crls.full, crls.delta);
+    const chain = [baseEntry(this.base), casContainer(this.base)];
+    if (this.mode === "embedded") {
+      for (const c of chain) if (!this.index.get(c.dn)) this.index.put(c);
+      this.index.put(entry);
+      return;
+    }
+    await this.ensureChain(chain);
+    if (await this.client!.add(entry)) return;
+    const changes: Array<{ op: "replace"; attr: string; values: Array<Buffer> }> = [
+      { op: "replace", attr: CA_CERT_ATTR, values: [Buffer.from(ca.certificate)] },
+    ];
+    if (crls.full) changes.push({ op: "replace", attr: CRL_ATTR, values: [crls.full] });
+    if (crls.delta) changes.push({ op: "replace", attr: DELTA_CRL_ATTR, values: [crls.delta] });
+    await this.client!.modify(entry.dn, changes);
+  }
+
+  private refreshHolder(chain: DirEntry[], entry: DirEntry) {
+    for (const c of chain) if (!this.index.get(c.dn)) this.index.put(c);
+    if (Object.keys(entry.attributes).length) this.index.put(entry);
+    else this.index.remove(entry.dn);
+  }
+
+  private async ensureChain(chain: DirEntry[]) {
+    for (const e of chain) {
+      const k = dnKey(e.dn);
+      if (this.known.has(k)) continue;
+      if (!(await this.client!.read(e.dn, ["1.1"]))) await this.client!.add(e);
+      this.known.add(k);
+    }
+  }
+
+  /** The differences between the external directory and the database. */
+  async diff(db: Db, onProgress?: (done: number, total: number) => void): Promise<EntryDiff[]> {
+    if (!this.client) throw new Error("diff needs an external directory (LDAP_URL)");
+    const desired = await loadDesired(db, this.base, new Date(), onProgress);
+    const actual = await this.client.readTree(this.base);
+    return diffTrees(desired, actual);
+  }
+
+  /** Applies a diff to the external directory; value by value, so a retry converges. */
+  async apply(diffs: EntryDiff[], onProgress?: (done: number) => void): Promise<void> {
+    const client = this.client!;
+    let n = 0;
+    for (const d of diffs) {
+      if (d.change === "add") await client.add({ dn: d.dn, attributes: d.add });
+      else if (d.change === "delete") await client.delete(d.dn);
+      else {
+        const oc = (m: Record<string, unknown>) => Object.keys(m).filter((a) => a.toLowerCase() === "objectclass");
+        const rest = (m: Record<string, unknown>) => Object.keys(m).filter((a) => a.toLowerCase() !== "objectclass");
+        await client.modify(d.dn, [
+          ...oc(d.add).map((attr) => ({ op: "add" as const, attr, values: d.add[attr] })),
+          ...rest(d.remove).map((attr) => ({ op: "delete" as const, attr, values: d.remove[attr] })),
+          ...rest(d.add).map((attr) => ({ op: "add" as const, attr, values: d.add[attr] })),
+          ...oc(d.remove).map((attr) => ({ op: "delete" as const, attr, values: d.remove[attr] })),
+        ]);
+      }
+      this.known.delete(dnKey(d.dn));
+      onProgress?.(++n);
+    }
+  }
+
+  /** Marks every publishable certificate as published (after a resync put them there). */
+  async markAllPublished(db: Knex): Promise<void> {
+    await db("certificates").whereNull("published_at").where({ status: "issued" }).whereNotNull("handed_over_at")
+      .where((q) => q.whereNull("not_after").orWhere("not_after", ">", nowIso()))
+      .update({ published_at: nowIso() });
+  }
+
+  /**
+   * The periodic reconciliation: queues the removal of certificates that expired since they were
+   * published, then measures drift (embedded: rebuilds the index and counts changed entries;
+   * external: reads the tree and counts differing entries, which `directory resync` corrects).
+   */
+  async reconcile(db: Knex): Promise<DriftReport> {
+    const at = nowIso();
+    const expired: { serial: string }[] = await db("certificates").select("serial")
+      .where({ status: "issued" }).whereNotNull("published_at").where("not_after", "<=", at);
+    for (const { serial } of expired) {
+      await enqueue(db, { kind: "directory.unpublish", payload: { serial, reason: "expired" }, dedupeKey: `directory.unpublish:${serial}:expired` });
+    }
+    let report: DriftReport;
+    try {
+      if (this.mode === "embedded") {
+        const desired = await loadDesired(db, this.base);
+        const drift = this.index.replaceAll(desired.values());
+        report = { at, entries: this.index.size, drift, expiredQueued: expired.length };
+      } else {
+        const diffs = await this.diff(db);
+        report = { at, entries: -1, drift: diffs.length, expiredQueued: expired.length };
+      }
+    } catch (err) {
+      report = { at, entries: -1, drift: -1, expiredQueued: expired.length, error: (err as Error).message };
+    }
+    this.lastReconcile = report;
+    if (report.error) this.log.warn({ directory: report }, "directory reconciliation failed");
+    else if (report.drift > 0) this.log.warn({ directory: report }, "directory drift: entries differ from the database");
+    else this.log.debug({ directory: report }, "directory in step with the database");
+    return report;
+  }
+
+  async health(url?: string): Promise<HealthResult> {
+    const drift = this.lastReconcile
+      ? { drift: this.lastReconcile.drift, lastReconciledAt: this.lastReconcile.at, ...(this.lastReconcile.error ? { reconcileError: this.lastReconcile.error } : {}) }
+      : {};
+    if (this.mode === "embedded") {
+      // Drift here is what the last reconciliation corrected in memory (e.g. a missed job).
+      return { status: "ok", mode: "embedded", url: url ?? null, entries: this.index.size, ...drift };
+    }
+    try {
+      await this.client!.ping();
+      const degraded = !!this.lastReconcile && this.lastReconcile.drift !== 0;
+      return { status: degraded ? "degraded" : "ok", mode: "external", ...drift };
+    } catch (err) {
+      // An outage never blocks issuance or revocation: jobs wait in the outbox. Not critical.
+      return { status: "down", critical: false, mode: "external", error: err instanceof DirectoryUnavailable ? err.message : String(err), ...drift };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client?.close();
+  }
+}

@@ -1,0 +1,23 @@
+import type { Db } from "../store/db";
+import { enqueue } from "../outbox/outbox";
+
+/**
+ * What other capabilities call, in the transaction of their decision, to have the directory follow
+ * (design.md §2: the decision commits the intent, the outbox carries it out). The jobs re-read the
+ * rows when they run, so a late or repeated job still does the right thing.
+ */
+
+/** After handover (or renewal, change of information) of an issued certificate. */
+export const schedulePublish = (trx: Db, serial: string) =>
+  enqueue(trx, { kind: "directory.publish", payload: { serial }, dedupeKey: `directory.publish:${serial}` });
+
+/** After revocation or expiry: removes that one value from its holder's entry. */
+export const scheduleUnpublish = (trx: Db, serial: string) =>
+  enqueue(trx, { kind: "directory.unpublish", payload: { serial }, dedupeKey: `directory.unpublish:${serial}` });
+
+/**
+ * After a CRL is signed (and when a CA is created): the CA entry gets its certificate and newest
+ * CRLs. No dedupe key: each new CRL needs its own run (the status service dedupes per CRL number).
+ */
+export const schedulePublishCrl = (trx: Db, caName: string) =>
+  enqueue(trx, { kind: "directory.publishCrl", payload: { ca: caName } });
