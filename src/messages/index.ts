@@ -13,5 +13,6 @@ import { status } from "./status";
 import { devices } from "./devices";
 import { documents } from "./documents";
 import { directory } from "./directory";
+import { publicSite } from "./publicSite";
 
-export const messages = { common, users, calendar, web, dossiers, review, ca, status, devices, documents, directory };
+export const messages = { common, users, calendar, web, dossiers, review, ca, status, devices, documents, directory , publicSite };

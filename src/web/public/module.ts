@@ -3,12 +3,24 @@ import path from "node:path";
 import crypto from "node:crypto";
 import type { Module } from "../../service";
 import { renderPage, templatesDir } from "../render";
+import { searchRoutes } from "./search";
+import { certificateRoutes } from "./certificate";
+import { repositoryRoutes } from "./repository";
+import { checkRoutes } from "./check";
+import { fillSearchText } from "../../store/publicCertificates";
 
 const cssPath = path.join(templatesDir, "web/static/site.css");
 
-/** The public website (no sign-in): home page and the shared stylesheet. */
+/**
+ * The public website (no sign-in): home page, the shared stylesheet, certificate lookup, the
+ * certificate page and downloads, the repository page and the online certificate check.
+ */
 export const publicSite: Module = {
   name: "public-site",
+  async start(s) {
+    // Rows issued before search_text was kept get it now; new ones on their first search.
+    await fillSearchText(s.db);
+  },
   routes(api) {
     const css = fs.readFileSync(cssPath);
     const etag = `"${crypto.createHash("sha256").update(css).digest("hex").slice(0, 16)}"`;
@@ -29,5 +41,9 @@ export const publicSite: Module = {
         renderPage(ctx, "public/home.njk", {});
       },
     });
+    searchRoutes(api);
+    certificateRoutes(api);
+    repositoryRoutes(api);
+    checkRoutes(api);
   },
 };

@@ -1,0 +1,92 @@
+/** Vietnamese texts of the public website (tra cứu, kiểm tra, kho lưu trữ). */
+export const publicSite = {
+  // Subject attributes as a relying party reads them.
+  subjectLabels: {
+    CN: "Họ và tên / tên",
+    O: "Cơ quan, tổ chức",
+    OU: "Đơn vị",
+    T: "Chức vụ",
+    title: "Chức vụ",
+    L: "Quận, huyện / địa phương",
+    ST: "Tỉnh, thành phố",
+    C: "Quốc gia",
+    E: "Thư điện tử",
+    "1.2.840.113549.1.9.1": "Thư điện tử",
+    "0.9.2342.19200300.100.1.1": "Mã định danh",
+    UID: "Mã định danh",
+    "2.5.4.5": "Số định danh",
+    serialNumber: "Số định danh",
+    street: "Địa chỉ",
+    "2.5.4.9": "Địa chỉ",
+    DC: "Thành phần miền",
+  } as Record<string, string>,
+  otherAttribute: (oid: string) => `Thuộc tính ${oid}`,
+  states: {
+    valid: "còn hiệu lực",
+    revoked: "đã thu hồi",
+    expired: "hết hạn",
+    not_yet_valid: "chưa đến ngày có hiệu lực",
+    unknown: "không xác định",
+  } as Record<string, string>,
+  /** RFC 5280 §5.3.1 CRLReason. */
+  reasons: {
+    0: "không nêu lý do",
+    1: "lộ khóa bí mật",
+    2: "lộ khóa bí mật của tổ chức cung cấp dịch vụ",
+    3: "thay đổi cơ quan công tác",
+    4: "được thay thế bằng chứng thư mới",
+    5: "chấm dứt hoạt động",
+    6: "tạm dừng",
+    8: "gỡ khỏi danh sách thu hồi",
+    9: "thu hồi quyền sử dụng",
+    10: "lộ khóa bí mật của tổ chức cấp thuộc tính",
+  } as Record<number, string>,
+  keyBits: (alg: string, bits: number) => `${alg} ${bits} bit`,
+  caRoles: { root: "CA gốc", issuing: "CA cấp chứng thư" } as Record<string, string>,
+
+  // Search.
+  queryIdentityRefused:
+    "Không tra cứu theo số căn cước, chứng minh nhân dân hoặc hộ chiếu: đây là dữ liệu cá nhân được bảo vệ. Hãy tra cứu theo số hiệu chứng thư, thư điện tử công vụ, họ tên hoặc cơ quan.",
+  queryTooShort: "Nhập ít nhất 3 ký tự để tra cứu theo họ tên hoặc cơ quan.",
+  queryTooLong: "Nội dung tra cứu quá dài (tối đa 200 ký tự).",
+  capped: (n: number) => `Chỉ hiển thị ${n} kết quả đầu tiên. Hãy nhập nội dung tra cứu cụ thể hơn.`,
+  caNotFound: "Không tìm thấy chứng thư của CA này.",
+  certificateNotFound: "Không tìm thấy chứng thư số đã công bố với số hiệu này.",
+  badSerial: "Số hiệu chứng thư không hợp lệ (chỉ gồm chữ số thập lục phân).",
+
+  // Online check.
+  checkNothing: "Chưa chọn tệp chứng thư hoặc dán nội dung PEM.",
+  checkTooLarge: (kb: number) => `Tệp quá lớn: chứng thư số không được vượt quá ${kb} KB.`,
+  checkNotCertificate:
+    "Nội dung gửi lên không phải chứng thư số X.509 (tệp .cer, .crt hoặc .pem, dạng DER hoặc PEM).",
+  checkBadForm: "Biểu mẫu gửi lên không đọc được. Vui lòng chọn lại tệp và gửi lại.",
+  checkUnsupportedMedia: "Hãy gửi biểu mẫu trên trang Kiểm tra chứng thư số (tải tệp lên hoặc dán PEM).",
+  steps: {
+    issuedTitle: "Chứng thư do hệ thống này cấp",
+    issuedYes: (ca: string) => `Có: do ${ca} cấp và có trong cơ sở dữ liệu chứng thư số.`,
+    issuedNoCa: "Không: tên và định danh khóa của bên cấp không khớp CA nào của hệ thống — không do hệ thống cấp.",
+    issuedNotInDb:
+      "Không: bên cấp mang tên một CA của hệ thống nhưng số hiệu và nội dung không có trong cơ sở dữ liệu — không do hệ thống cấp.",
+    chainTitle: "Chuỗi chứng thực đến CA gốc",
+    chainOk: (path: string) => `Chữ ký hợp lệ trên toàn chuỗi: ${path}.`,
+    chainBad: (at: string) => `Chữ ký không hợp lệ tại: ${at}.`,
+    chainSkipped: "Không kiểm tra vì chứng thư không do hệ thống cấp.",
+    validityTitle: "Thời hạn hiệu lực",
+    validityOk: (from: string, to: string) => `Trong thời hạn: từ ${from} đến ${to}.`,
+    validityExpired: (to: string) => `Đã hết hạn từ ${to}.`,
+    validityNotYet: (from: string) => `Chưa đến ngày có hiệu lực (${from}).`,
+    revocationTitle: "Tình trạng thu hồi hiện tại",
+    revocationOk: "Chưa bị thu hồi.",
+    revocationRevoked: (reason: string, at: string) => `Đã thu hồi ngày ${at}, lý do: ${reason}.`,
+    revocationSkipped: "Không kiểm tra vì chứng thư không do hệ thống cấp.",
+  },
+  verdictValid: "Chứng thư số hợp lệ",
+  verdictInvalid: "Chứng thư số không hợp lệ",
+  verdictForeign: "Chứng thư số không do hệ thống cấp",
+
+  errorTitle: "Không thực hiện được yêu cầu",
+  rateLimitedTitle: "Quá nhiều yêu cầu",
+  rateLimited: (s: number) => `Bạn đã gửi quá nhiều yêu cầu trong thời gian ngắn. Vui lòng thử lại sau ${s} giây.`,
+  notPublished: "chưa phát hành",
+  directoryOff: "chưa cung cấp",
+};
