@@ -15,4 +15,4 @@ import { documents } from "./documents";
 import { directory } from "./directory";
 import { publicSite } from "./publicSite";
 
-export const messages = { common, users, calendar, web, dossiers, review, ca, status, devices, documents, directory , publicSite };
+export const messages = { common, users, calendar, web, dossiers, review, ca, status, devices, documents, directory, publicSite };
