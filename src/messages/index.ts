@@ -14,5 +14,6 @@ import { devices } from "./devices";
 import { documents } from "./documents";
 import { directory } from "./directory";
 import { publicSite } from "./publicSite";
+import { staffMessages as staff } from "./staff";
 
-export const messages = { common, users, calendar, web, dossiers, review, ca, status, devices, documents, directory, publicSite };
+export const messages = { common, users, calendar, web, dossiers, review, ca, status, devices, documents, directory, publicSite, staff };

@@ -8,24 +8,12 @@ import { createSession, destroySession, SESSION_HOURS } from "../../auth/session
 import { RateLimiter } from "../../http/rateLimit";
 import * as audit from "../../audit/audit";
 import { messages } from "../../messages";
-import { SESSION_COOKIE, checkCsrf, cookieOptions, formOf, loadSession } from "./session";
+import { SESSION_COOKIE, cookieOptions, formOf } from "./session";
+import { staffPage } from "./page";
+import { registerStaffPages } from "./pages";
 
 const LOGIN_CSRF_COOKIE = "ct_login_csrf";
 const failedSignIns = new RateLimiter(10, 5);
-
-/** Runs a staff page: loads the session; without one, redirects to the sign-in page. */
-export function staffPage(handler: (ctx: ApiContext) => Promise<void> | void) {
-  return async (ctx: ApiContext) => {
-    await loadSession(ctx as unknown as Koa.Context, ctx.services as Services);
-    if (!ctx.state.actor) {
-      ctx.redirect(`/dang-nhap?tiep=${encodeURIComponent(ctx.originalUrl)}`);
-      return;
-    }
-    ctx.set("Cache-Control", "no-store");
-    if (ctx.method === "POST") checkCsrf(ctx as unknown as Koa.Context, formOf(ctx as unknown as Koa.Context));
-    await handler(ctx);
-  };
-}
 
 const safeNext = (v: unknown) => (typeof v === "string" && /^\/[A-Za-z0-9\-._~/?=&%]*$/.test(v) && !v.startsWith("//") ? v : "/quan-tri");
 
@@ -77,11 +65,6 @@ export const staffAuth: Module = {
         ctx.redirect("/dang-nhap");
       }),
     });
-    api.add({
-      method: "get", path: "/quan-tri", summary: "Staff home", docs: false,
-      handler: staffPage((ctx) => {
-        renderPage(ctx as unknown as Koa.Context, "staff/home.njk", { actor: ctx.state.actor, fullName: ctx.state.fullName, csrf: ctx.state.csrf });
-      }),
-    });
+    registerStaffPages(api);
   },
 };
