@@ -1,6 +1,8 @@
 import crypto from "node:crypto";
 import type { ApiContext, ApiRouter } from "../../http/route";
-import { addPage, actorOf, done, field, fieldErrors, readForm, sendFile, view, type StaffForm } from "./page";
+import { addPage, actorOf, done, field, fieldErrors, readForm, sendFile, validated, view, type StaffForm } from "./page";
+import { CreateHandoverSchema } from "../../http/routes/handovers/schema";
+import { CreateDeviceSchema, LockSchema, TransitionSchema } from "../../http/routes/devices/schema";
 import { DomainError } from "../../errors";
 import { can } from "../../policy/policy";
 import * as store from "../../store/devices";
@@ -84,11 +86,6 @@ function handoverInputOf(f: StaffForm): HandoverInput {
   const receiver = person("receiver");
   const handedAt = new Date(vnLocal(field(f, "handedAt")));
   if (Number.isNaN(handedAt.getTime())) throw new DomainError("validation_failed", "Thời điểm bàn giao không hợp lệ.", { fields: [{ field: "handedAt", message: "Thời điểm bàn giao không hợp lệ." }] });
-  const required = (v: string, name: string, label: string) => {
-    if (!v) throw new DomainError("validation_failed", `${label}: bắt buộc phải nhập.`, { fields: [{ field: name, message: `${label}: bắt buộc phải nhập.` }] });
-  };
-  required(field(f, "place.address"), "place.address", "Địa điểm bàn giao");
-  required(field(f, "handingOfficer.name"), "handingOfficer.name", "Họ và tên cán bộ bàn giao");
   return {
     place: { kind: field(f, "place.kind") === "agency" ? "agency" : "provider", address: field(f, "place.address") },
     handedAt: handedAt.toISOString(),
@@ -116,11 +113,10 @@ export function registerDevicePages(api: ApiRouter) {
   addPage(api, "post", "/quan-tri/thiet-bi", "device.create", async (ctx) => {
     const f = readForm(ctx as never);
     try {
-      const kind = field(f, "kind") as DeviceKind;
-      const d = await createDevice(ctx.services.db, actorOf(ctx), {
-        serial: field(f, "serial"), model: field(f, "model"), manufacturer: field(f, "manufacturer"), tokenLabel: field(f, "tokenLabel") || undefined,
-        kind: (DEVICE_KINDS as readonly string[]).includes(kind) ? kind : "usb_token",
-      });
+      const { body } = validated(CreateDeviceSchema, { body: {
+        serial: field(f, "serial"), model: field(f, "model"), manufacturer: field(f, "manufacturer"), tokenLabel: field(f, "tokenLabel") || undefined, kind: field(f, "kind"),
+      } });
+      const d = await createDevice(ctx.services.db, actorOf(ctx), body as never);
       done(ctx, `/quan-tri/thiet-bi/${d.id}`, "deviceCreated");
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
@@ -147,11 +143,17 @@ export function registerDevicePages(api: ApiRouter) {
       }
     });
   deviceAction("trang-thai", "device.transition", "deviceMoved", (ctx, id, f) =>
-    transitionDevice(ctx.services.db, actorOf(ctx), id, field(f, "to") as DeviceState, field(f, "reason") || "Cập nhật tại trang quản trị"));
+    {
+      const { body } = validated(TransitionSchema, { params: { id }, body: { to: field(f, "to"), reason: field(f, "reason") } });
+      return transitionDevice(ctx.services.db, actorOf(ctx), id, body.to, body.reason);
+    });
   deviceAction("chung-thu", "device.attach", "attached", (ctx, id, f) =>
     attachCertificate(ctx.services.db, actorOf(ctx), id, field(f, "serial").replace(/[:\s]/g, "").toLowerCase().replace(/^0+(?=.)/, "")));
   deviceAction("khoa", "device.lock", "locked", (ctx, id, f) =>
-    lockDevice(ctx.services.db, actorOf(ctx), id, { failedAttempts: Number(field(f, "failedAttempts")) || 0, reason: field(f, "reason") || "Nhập sai mã PIN quá số lần cho phép" }));
+    {
+      const { body } = validated(LockSchema, { params: { id }, body: { failedAttempts: Number(field(f, "failedAttempts")) || 0, reason: field(f, "reason") } });
+      return lockDevice(ctx.services.db, actorOf(ctx), id, body);
+    });
   deviceAction("khoi-phuc", "device.recover", "recovered", (ctx, id, f) =>
     recoverDevice(ctx.services.db, actorOf(ctx), id, { dossierId: field(f, "dossierId"), method: field(f, "method") === "reinitialize" ? "reinitialize" : "unblock", notes: field(f, "notes") || undefined }));
 
@@ -167,7 +169,8 @@ export function registerDevicePages(api: ApiRouter) {
   addPage(api, "post", "/quan-tri/ban-giao/moi", "handover.create", async (ctx) => {
     const f = readForm(ctx as never);
     try {
-      const v = await createHandover(ctx.services.db, actorOf(ctx), handoverInputOf(f));
+      const { body } = validated(CreateHandoverSchema, { body: handoverInputOf(f) });
+      const v = await createHandover(ctx.services.db, actorOf(ctx), body);
       done(ctx, `/quan-tri/ban-giao/${v.handover.id}`, "handedOver");
     } catch (err) {
       if (!(err instanceof DomainError) || err.kind === "forbidden") throw err;

@@ -1,5 +1,6 @@
 import type { ApiContext, ApiRouter } from "../../http/route";
-import { addPage, actorOf, done, errorPage, field, fieldErrors, readForm, sendFile, view } from "./page";
+import { addPage, actorOf, done, errorPage, field, fieldErrors, readForm, sendFile, validated, view } from "./page";
+import { CreateRequestSchema } from "../../http/routes/requests/schema";
 import { DomainError } from "../../errors";
 import { can } from "../../policy/policy";
 import { staffMessages as S } from "../../messages/staff";
@@ -132,7 +133,8 @@ export function registerDossierPages(api: ApiRouter) {
     }
     const input = inputFromForm(kind, f, preview?.rows.map((r) => r.person));
     try {
-      const d = await createDossier(ctx.services.db, actorOf(ctx), input as unknown as DossierInput);
+      const { body } = validated(CreateRequestSchema, { body: input });
+      const d = await createDossier(ctx.services.db, actorOf(ctx), body as DossierInput);
       done(ctx, `/quan-tri/ho-so/${d.id}`, "created");
     } catch (err) {
       const errors = fieldErrors(err);

@@ -1,5 +1,6 @@
 import type Koa from "koa";
-import type { ApiContext, ApiRouter } from "../../http/route";
+import type { z } from "zod";
+import { validationError, type ApiContext, type ApiRouter } from "../../http/route";
 import type { Actor } from "../../auth/actor";
 import { DomainError } from "../../errors";
 import { statusOfKind } from "../../http/errors";
@@ -127,4 +128,14 @@ export function sendFile(ctx: ApiContext, bytes: Buffer, type: string, filename:
   ctx.type = type;
   ctx.set("Content-Disposition", `${inline ? "inline" : "attachment"}; filename="${filename.replace(/[^A-Za-z0-9._-]/g, "-")}"`);
   ctx.body = bytes;
+}
+
+/**
+ * Validates a page's input with the API route's own schema (the edge validation the commands rely
+ * on), raising the same 400 with one Vietnamese message per field path.
+ */
+export function validated<S extends z.ZodType>(schema: S, candidate: unknown): z.infer<S> {
+  const parsed = schema.safeParse(candidate);
+  if (!parsed.success) throw validationError(parsed.error);
+  return parsed.data;
 }
