@@ -25,7 +25,7 @@ export const staffMessages = {
   idTypes: { CCCD: "CCCD", CMND: "CMND", HC: "Hộ chiếu" } as Record<string, string>,
   certificateStatus: { pending: "đang cấp", issued: "có hiệu lực", revoked: "đã thu hồi", void: "đã hủy", expired: "hết hạn" } as Record<string, string>,
   historyActions: {
-    created: "Tạo hồ sơ", updated: "Sửa hồ sơ", subscribers_replaced: "Thay danh sách người được cấp", received: "Tiếp nhận hồ sơ",
+    created: "Tạo hồ sơ", updated: "Sửa hồ sơ", subscribers_replaced: "Thay danh sách người được cấp", received: "Tiếp nhận hồ sơ", resubmitted: "Tiếp nhận hồ sơ đã bổ sung",
     review_started: "Bắt đầu kiểm duyệt", correction_requested: "Yêu cầu bổ sung, sửa đổi", corrected: "Đã bổ sung, sửa đổi",
     accepted: "Chấp thuận", rejected: "Từ chối", withdrawn: "Rút hồ sơ", issuing_started: "Bắt đầu cấp chứng thư số",
     certificates_issued: "Đã cấp đủ chứng thư số", handed_over: "Bàn giao thiết bị", published: "Công bố chứng thư số",

@@ -62,7 +62,10 @@ async function renderChecklist(ctx: ApiContext, d: Dossier, f: StaffForm | null,
   const findings = (await findingsFor(ctx.services.db, d)).map(presentFinding);
   view(ctx, "staff/correction.njk", {
     title: `Yêu cầu bổ sung hồ sơ ${d.number}`, d: presentDossier(d), findings,
-    catalogue: deficiencyCatalogue().map((c) => ({
+    catalogue: deficiencyCatalogue().filter((c) => {
+      const list = c.field?.split(".")[0];
+      return !list || !["subscribers", "assets", "certificates", "devices", "changes"].includes(list) || Array.isArray((d as unknown as Record<string, unknown>)[list]);
+    }).map((c) => ({
       ...c, label: c.field ? fieldLabel(c.field) : fieldLabel("other"), perRow: Boolean(c.field?.includes(".") && !c.field.startsWith("agency.")),
       checked: checked.has(c.code), rows: f ? field(f, `dong_${c.code}`) : "", reasonText: f ? field(f, `lydo_${c.code}`) : "",
     })),

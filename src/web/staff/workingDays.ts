@@ -2,6 +2,7 @@ import type { Db } from "../../store/db";
 import { loadWorkingCalendar } from "../../ra/calendar/calendar";
 import { addDays, vnDateOf, yearOf } from "../../ra/calendar/dates";
 import { reviewClockView } from "../../http/routes/review/present";
+import { CLOCK_RUNNING } from "../../ra/review/transitions";
 import { staffMessages } from "../../messages/staff";
 
 export interface DeadlineView {
@@ -22,7 +23,8 @@ export async function deadlineViews(db: Db, rows: { status: string; deadline: st
   const cal = await loadWorkingCalendar(db, yearOf(today) - 1, yearOf(today) + 1);
   return rows.map((r) => {
     const v = reviewClockView(r.status, r.deadline, now);
-    if (!v.deadlineDate) return { deadlineDate: null, overdue: false, dueToday: false, text: "" };
+    // A stopped clock (accepted, waiting for correction…) keeps its deadline as a record only.
+    if (!v.deadlineDate || !(CLOCK_RUNNING as readonly string[]).includes(r.status)) return { deadlineDate: null, overdue: false, dueToday: false, text: "" };
     if (v.overdue) {
       let n = 0;
       for (let d = addDays(v.deadlineDate, 1); d <= today && n < 1000; d = addDays(d, 1)) if (cal.isWorkingDay(d)) n++;

@@ -46,3 +46,25 @@ export async function signOut(page: Page): Promise<void> {
 }
 
 export const shot = (page: Page, name: string) => page.screenshot({ path: path.join(screens, `${name}.png`), fullPage: true });
+
+/** Signs in over plain HTTP: the session cookie and the page's CSRF token (for status-code tests). */
+export async function httpSession(svc: TestService, user: { username: string; password: string }) {
+  const login = await fetch(`${svc.url}/dang-nhap`);
+  const loginCookie = login.headers.getSetCookie().find((c) => c.startsWith("ct_login_csrf="))!.split(";")[0];
+  const loginCsrf = /name="_csrf" value="([^"]+)"/.exec(await login.text())![1];
+  const r = await fetch(`${svc.url}/dang-nhap`, {
+    method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded", cookie: loginCookie },
+    body: new URLSearchParams({ _csrf: loginCsrf, username: user.username, password: user.password }).toString(),
+  });
+  const cookie = r.headers.getSetCookie().find((c) => c.startsWith("ct_session="))!.split(";")[0];
+  const home = await fetch(`${svc.url}/quan-tri`, { headers: { cookie } });
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await home.text())![1];
+  return {
+    cookie, csrf,
+    get: (p: string) => fetch(`${svc.url}${p}`, { headers: { cookie }, redirect: "manual" }),
+    post: (p: string, form: Record<string, string>, withCsrf = true) => fetch(`${svc.url}${p}`, {
+      method: "POST", redirect: "manual", headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ ...(withCsrf ? { _csrf: csrf } : {}), ...form }).toString(),
+    }),
+  };
+}
