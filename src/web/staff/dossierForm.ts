@@ -122,6 +122,13 @@ export const hasPeopleCsv = (kind: DossierKind) => kind === "individual" || kind
 
 const FIELD_NAMES = (kind: DossierKind) => formSections(kind).flatMap((s) => s.fields.map((f) => f.name));
 
+/** The form's inputs grouped by top-level field: { agency: ["agency.name", …], note: ["note"] }. */
+export function formFieldsByTop(kind: DossierKind): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const n of FIELD_NAMES(kind)) (out[n.split(".")[0]] ??= []).push(n);
+  return out;
+}
+
 /** Sets a dotted path ("agency.name") on an object. */
 function setPath(o: Record<string, unknown>, path: string, v: unknown) {
   const parts = path.split(".");

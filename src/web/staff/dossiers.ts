@@ -25,7 +25,7 @@ import * as documentStore from "../../store/documents";
 import { ISSUABLE_STATUSES } from "../../ca/commands/issueForDossier";
 import { deadlineViews } from "./workingDays";
 import {
-  FORM_KINDS, foldListErrors, formSections, hasPeopleCsv, inputFromForm, previewPeople, subscriberColumns, valuesOfDossier, valuesOfForm,
+  FORM_KINDS, foldListErrors, formFieldsByTop, formSections, hasPeopleCsv, inputFromForm, previewPeople, subscriberColumns, valuesOfDossier, valuesOfForm,
   type PeoplePreview,
 } from "./dossierForm";
 
@@ -196,7 +196,21 @@ export function registerDossierPages(api: ApiRouter) {
       const { subscribers: _s, kind: _k, quantity, ...rest } = inputFromForm(d.kind, f) as Record<string, unknown>;
       const patch: Record<string, unknown> = { ...rest, version };
       if (!hasPeopleCsv(d.kind) && quantity !== undefined) patch.quantity = quantity;
-      for (const k of ["receiver", "note", "contactAddress"]) if (!(k in rest) && k in (d as object)) patch[k] = null;
+      const current = (await mustGetDossier(db, d.id)) as unknown as Record<string, unknown>;
+      for (const [top, names] of Object.entries(formFieldsByTop(d.kind))) {
+        if (top === "commitment" || top === "quantity") continue;
+        const nested = names.some((n) => n.includes("."));
+        if (nested) {
+          // Fields the form does not show (e.g. the receiver's identity issue date) are kept.
+          const merged: Record<string, unknown> = { ...((current[top] as Record<string, unknown>) ?? {}) };
+          for (const n of names) delete merged[n.split(".")[1]];
+          Object.assign(merged, (rest[top] as Record<string, unknown>) ?? {});
+          patch[top] = Object.keys(merged).length ? merged : current[top] !== undefined ? null : undefined;
+          if (patch[top] === undefined) delete patch[top];
+        } else if (!(top in rest) && current[top] !== undefined && current[top] !== null) {
+          patch[top] = null;
+        }
+      }
       await updateDossier(db, actor, d.id, patch).catch((e) => {
         if (e instanceof DomainError && e.code === "patch_empty") return;
         throw e;
