@@ -8,7 +8,7 @@ import { dossierInvalid } from "../dossiers/errors";
 import { modifyContent } from "../dossiers/modifyContent";
 
 /** Fields of the response a client may send back in a PATCH without meaning to change them. */
-const READ_ONLY = new Set(["id", "number", "status", "validSince", "deadline", "createdAt", "updatedAt", "createdBy", "updatedBy", "form"]);
+const READ_ONLY = new Set(["id", "number", "status", "validSince", "deadline", "deadlineDate", "overdue", "createdAt", "updatedAt", "createdBy", "updatedBy", "form"]);
 
 /**
  * Edits a dossier's content while it is a draft or awaits correction (JSON merge patch, RFC 7396,
