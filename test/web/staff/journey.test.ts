@@ -184,6 +184,16 @@ describe("staff web interface: the journey of a dossier in Chromium", function (
     const history = await page.locator("section", { has: page.getByRole("heading", { name: "Lịch sử xử lý" }) }).textContent();
     expect(history).to.contain("Yêu cầu bổ sung, sửa đổi").and.contain("Chấp thuận").and.contain("kiemduyet").and.contain("tiepnhan");
     await shot(page, "07-dossier-accepted");
+    // Readable on a tablet: nothing wider than the screen except the tables, which scroll in their frames.
+    await page.setViewportSize({ width: 820, height: 1180 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).to.equal(true);
+    await shot(page, "07b-dossier-tablet");
+    await page.setViewportSize({ width: 1280, height: 900 });
+    // Keyboard: the first Tab lands on the skip link, which leads to the main content.
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).to.equal("Chuyển đến nội dung chính");
+    await page.keyboard.press("Enter");
+    expect(await page.evaluate(() => document.activeElement?.id)).to.equal("noi-dung");
     await signOut(page);
   });
 
@@ -263,6 +273,28 @@ describe("staff web interface: the journey of a dossier in Chromium", function (
     expect(await page.locator("main").textContent()).to.contain(people[0].fullName);
     await shot(page, "13-public-lookup");
     await page.goto(`${svc.url}/quan-tri`);
+    await signOut(page);
+  });
+
+  it("the CA operator revokes one certificate with a reason; it leaves the directory", async () => {
+    await signIn(page, svc.url, users.operator);
+    const colons = serials[1].toUpperCase().replace(/(..)(?=.)/g, "$1:");
+    await page.goto(`${svc.url}/quan-tri/danh-ba?q=${encodeURIComponent(people[1].fullName)}`);
+    expect(await main().textContent()).to.contain(colons);
+    await page.getByRole("link", { name: "Chứng thư số", exact: true }).click();
+    await page.getByLabel("Họ tên, cơ quan, thư điện tử").fill(people[1].fullName);
+    await page.getByRole("button", { name: "Tìm" }).click();
+    await page.getByRole("link", { name: serials[1] }).click();
+    await page.getByLabel("Lý do thu hồi").selectOption({ label: "Lộ khóa bí mật" });
+    await page.getByLabel("Ghi chú (căn cứ, văn bản đề nghị)").fill("Người sử dụng báo mất thiết bị.");
+    await page.getByRole("button", { name: "Thu hồi chứng thư số" }).click();
+    expect(await flash().textContent()).to.contain("Đã thu hồi chứng thư số");
+    expect(await page.locator(".summary").textContent()).to.contain("Lộ khóa bí mật");
+    expect(await page.getByRole("button", { name: "Thu hồi chứng thư số" }).count()).to.equal(0);
+    await shot(page, "15-revoked");
+    await svc.drainOutbox();
+    await page.goto(`${svc.url}/quan-tri/danh-ba?q=${encodeURIComponent(people[1].fullName)}`);
+    expect(await main().textContent()).to.not.contain(colons);
     await signOut(page);
   });
 
