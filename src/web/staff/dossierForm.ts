@@ -281,9 +281,18 @@ export function previewPeople(csvText: string, filename?: string, extra: Record<
   return { csvText, filename, rows, errorCount: rows.reduce((a, r) => a + r.errors.length, 0) };
 }
 
-/** List errors ("assets.2.kind") gathered under their textarea as "Dòng 3: …". */
-export function foldListErrors(errors: Record<string, string>): Record<string, string> {
+/**
+ * Error paths → the inputs that show them: list errors ("assets.2.kind") gathered under their
+ * textarea as "Dòng 3: …"; an error on a whole group ("holder" missing) shown at its first input.
+ */
+export function foldListErrors(errors: Record<string, string>, kind?: DossierKind): Record<string, string> {
   const out: Record<string, string> = {};
+  const names = kind ? FIELD_NAMES(kind) : [];
+  for (const [path, message] of Object.entries(errors)) {
+    if (!names.length || names.includes(path)) continue;
+    const first = names.find((n) => n.startsWith(`${path}.`));
+    if (first && !(first in errors)) errors = { ...errors, [first]: message };
+  }
   for (const [path, message] of Object.entries(errors)) {
     const m = /^(assets|certificates|changes|devices)\.(\d+)(?:\.\w+)?$/.exec(path);
     if (m) out[m[1]] = [out[m[1]], S.lineProblem(Number(m[2]) + 1, message)].filter(Boolean).join(" ");

@@ -140,7 +140,7 @@ export function registerDossierPages(api: ApiRouter) {
       const errors = fieldErrors(err);
       if (!errors) throw err;
       await renderForm(ctx, kind, {
-        values, errors: foldListErrors(errors), preview: list ? previewPeople(list.text, list.filename, errors) : undefined,
+        values, errors: foldListErrors(errors, kind), preview: list ? previewPeople(list.text, list.filename, errors) : undefined,
         error: (err as DomainError).message,
       }, 400);
     }
@@ -220,7 +220,7 @@ export function registerDossierPages(api: ApiRouter) {
       const errors = fieldErrors(err);
       if (!errors) throw err;
       await renderForm(ctx, d.kind, {
-        values, errors: foldListErrors(errors), preview: list ? previewPeople(list.text, list.filename, errors) : undefined, dossier: await mustGetDossier(db, d.id),
+        values, errors: foldListErrors(errors, d.kind), preview: list ? previewPeople(list.text, list.filename, errors) : undefined, dossier: await mustGetDossier(db, d.id),
         error: (err as DomainError).message,
       }, 400);
     }
