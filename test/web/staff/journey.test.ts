@@ -5,7 +5,7 @@ import { expect } from "chai";
 import type { BrowserContext, Page } from "playwright-core";
 import { startTestService, type TestService } from "../../support/service";
 import { hasCommand, requirePeer } from "../../support/peers";
-import { sampleSubscriber, subscriberCsv } from "../../support/dossiers";
+import { sampleDossier, sampleSubscriber, subscriberCsv } from "../../support/dossiers";
 import { tmpDir } from "../../ca/openssl";
 import { CHROMIUM, launchBrowser, shot, signIn, signOut, staffUser } from "./support";
 
@@ -295,6 +295,34 @@ describe("staff web interface: the journey of a dossier in Chromium", function (
     await svc.drainOutbox();
     await page.goto(`${svc.url}/quan-tri/danh-ba?q=${encodeURIComponent(people[1].fullName)}`);
     expect(await main().textContent()).to.not.contain(colons);
+    await signOut(page);
+  });
+
+  it("the device officer records a locked token and recovers it through an accepted Mẫu 06 dossier", async () => {
+    // The Mẫu 06 dossier goes through the same procedure (here through the API, as the pages above showed it).
+    const clerkToken = await svc.userWithRoles("api-clerk-06", ["clerk"]);
+    const reviewerToken = await svc.userWithRoles("api-reviewer-06", ["reviewer"]);
+    const d06 = sampleDossier("device_recovery");
+    d06.devices = [{ serial: "TK-2026-0001", model: "ePass2003" }];
+    const c = await svc.request("POST", "/api/requests", { token: clerkToken, json: d06 });
+    expect(c.status, await c.clone().text()).to.equal(201);
+    const id06 = ((await c.json()) as { id: string }).id;
+    await svc.request("POST", `/api/requests/${id06}/submit`, { token: clerkToken, json: {} });
+    await svc.request("POST", `/api/requests/${id06}/review`, { token: reviewerToken, json: { action: "start" } });
+    expect((await svc.request("POST", `/api/requests/${id06}/review`, { token: reviewerToken, json: { action: "accept" } })).status).to.equal(200);
+
+    await signIn(page, svc.url, users.devices);
+    await page.getByRole("link", { name: "Thiết bị và bàn giao" }).click();
+    await page.getByRole("link", { name: "TK-2026-0001" }).click();
+    await page.getByLabel("Số lần nhập sai PIN").fill("5");
+    await page.getByRole("button", { name: "Ghi nhận bị khóa" }).click();
+    expect(await flash().textContent()).to.contain("Đã ghi nhận thiết bị bị khóa");
+    expect(await main().textContent()).to.contain("bị khóa");
+    await page.getByLabel("Cách khôi phục").selectOption("unblock");
+    await page.getByRole("button", { name: "Khôi phục thiết bị" }).click();
+    expect(await flash().textContent()).to.contain("Đã khôi phục thiết bị");
+    expect(await main().locator("dl").textContent()).to.contain("đã khôi phục");
+    await shot(page, "16-device-recovered");
     await signOut(page);
   });
 
