@@ -30,7 +30,8 @@ describe("staff web interface: the journey of a dossier in Chromium", function (
     requirePeer(this, "chromium", fs.existsSync(CHROMIUM), "apt-get install chromium");
     requirePeer(this, "openssl", hasCommand("openssl"), "apt-get install openssl");
     requirePeer(this, "pdftotext", hasCommand("pdftotext"), "apt-get install poppler-utils");
-    svc = await startTestService();
+    // The embedded LDAP server listens (free port): the directory page searches it over LDAP.
+    svc = await startTestService({ LDAP_PORT: "0" });
     users.clerk = await staffUser(svc, "tiepnhan", "Lê Thị Tiếp Nhận", ["clerk"]);
     users.reviewer = await staffUser(svc, "kiemduyet", "Phạm Văn Kiểm Duyệt", ["reviewer"]);
     users.operator = await staffUser(svc, "vanhanh", "Hoàng Văn Vận Hành", ["ca_operator"]);
@@ -268,6 +269,7 @@ describe("staff web interface: the journey of a dossier in Chromium", function (
     await svc.drainOutbox();
     await page.goto(`${svc.url}/quan-tri/danh-ba?q=${encodeURIComponent(people[0].fullName)}`);
     expect(await main().textContent()).to.contain(people[0].fullName).and.contain("Số hiệu (serial)");
+    expect(await main().locator("details").textContent()).to.match(/Nguồn: ldap:\/\/127\.0\.0\.1:\d+/);
     await shot(page, "12-directory");
     await page.goto(`${svc.url}/tra-cuu?q=${encodeURIComponent(people[0].fullName)}`);
     expect(await page.locator("main").textContent()).to.contain(people[0].fullName);
