@@ -52,7 +52,6 @@ export const ConfigSchema = z.object({
   CRL_REISSUE_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   /** Validity of a pre-signed OCSP response in hours; it is re-signed at half-life. */
   OCSP_VALIDITY_HOURS: z.coerce.number().positive().max(24 * 7).default(96),
-
   /** Public website: searches and online checks allowed per client per minute (also the burst). */
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
   /** Outbox worker poll interval in ms (0 disables the in-process worker). */

@@ -6,11 +6,24 @@ import { publicSite } from "./web/public/module";
 import { staffAuth } from "./web/staff/module";
 import { dossiersModule } from "./ra/dossiers/module";
 import { reviewModule } from "./ra/review/module";
+import { documentsModule } from "./documents/module";
 import { ca } from "./ca/module";
+import { directory } from "./directory/module";
 import { statusModule } from "./status/module";
 import { devices } from "./ra/devices/module";
-import { documentsModule } from "./documents/module";
-import { directory } from "./directory/module";
 
 /** The capabilities of the service, in start order. Each is one folder under src/. */
-export const modules: Module[] = [core, calendarModule, mailModule, publicSite, staffAuth, dossiersModule, reviewModule, ca, statusModule, devices, documentsModule, directory];
+export const modules: Module[] = [
+  core,
+  calendarModule,
+  mailModule,
+  publicSite,
+  staffAuth,
+  dossiersModule,
+  documentsModule,
+  reviewModule,
+  ca,
+  statusModule,
+  directory,
+  devices,
+];

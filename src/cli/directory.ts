@@ -31,11 +31,11 @@ export function registerDirectoryCommands(program: Command) {
           cliProgress.Presets.shades_classic,
         );
         try {
-          if (show) bar.start(1, 0, { phase: "đọc cơ sở dữ liệu" });
+          if (show) bar.start(1, 0, { phase: messages.directory.phaseRead });
           const diffs = await directory.diff(db, (done, total) => {
             if (!show) return;
             if (bar.getTotal() !== total) bar.setTotal(total);
-            bar.update(done, { phase: "đọc cơ sở dữ liệu" });
+            bar.update(done, { phase: messages.directory.phaseRead });
           });
           if (o.dryRun || diffs.length === 0) {
             if (show) bar.stop();
@@ -45,9 +45,9 @@ export function registerDirectoryCommands(program: Command) {
           }
           if (show) {
             bar.setTotal(diffs.length);
-            bar.update(0, { phase: "ghi thư mục" });
+            bar.update(0, { phase: messages.directory.phaseWrite });
           }
-          await directory.apply(diffs, (n) => show && bar.update(n, { phase: "ghi thư mục" }));
+          await directory.apply(diffs, (n) => show && bar.update(n, { phase: messages.directory.phaseWrite }));
           await directory.markAllPublished(db);
           if (show) bar.stop();
           const count = (c: string) => diffs.filter((d) => d.change === c).length;

@@ -64,3 +64,36 @@ export class BerFramer {
     return out;
   }
 }
+
+function encodeLength(n: number): Buffer {
+  if (n < 0x80) return Buffer.from([n]);
+  const bytes: number[] = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
+  return Buffer.from([0x80 | bytes.length, ...bytes]);
+}
+const tlv = (tag: number, content: Buffer) => Buffer.concat([Buffer.from([tag]), encodeLength(content.length), content]);
+
+/**
+ * A search request whose base DN does not parse makes ldapjs drop the connection without an
+ * answer. Find it first: returns the messageID (as its encoded INTEGER) and the base DN of a
+ * SearchRequest, or undefined for other messages. `msg` is a checked LDAPMessage.
+ */
+export function searchBaseOf(msg: Buffer): { messageId: Buffer; base: string } | undefined {
+  let at = msg[1] < 0x80 ? 2 : 2 + (msg[1] & 0x7f);
+  const idHdr = header(msg, at, msg.length)!;
+  if (idHdr.tag !== 0x02) return undefined;
+  const messageId = msg.subarray(at + idHdr.hdr, at + idHdr.hdr + idHdr.len);
+  at += idHdr.hdr + idHdr.len;
+  const op = header(msg, at, msg.length);
+  if (!op || op.tag !== 0x63) return undefined;
+  const base = header(msg, at + op.hdr, msg.length);
+  if (!base || base.tag !== 0x04) return undefined;
+  const start = at + op.hdr + base.hdr;
+  return { messageId, base: msg.subarray(start, start + base.len).toString("utf8") };
+}
+
+/** SearchResultDone with a result code and message (RFC 4511 §4.5.2). */
+export function searchDone(messageId: Buffer, code: number, message: string): Buffer {
+  const result = Buffer.concat([tlv(0x0a, Buffer.from([code])), tlv(0x04, Buffer.alloc(0)), tlv(0x04, Buffer.from(message, "utf8"))]);
+  return tlv(0x30, Buffer.concat([tlv(0x02, messageId), tlv(0x65, result)]));
+}

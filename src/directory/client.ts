@@ -58,11 +58,14 @@ export class DirectoryClient {
         url: this.opts.url,
         timeout: this.opts.timeoutMs ?? 10_000,
         connectTimeout: this.opts.connectTimeoutMs ?? 5_000,
-        tlsOptions: this.opts.tlsOptions,
+        // Only for ldaps://: ldapts 8 given tlsOptions on an ldap:// URL breaks a later StartTLS.
+        tlsOptions: this.opts.url.startsWith("ldaps:") ? this.opts.tlsOptions : undefined,
         strictDN: false,
       });
       try {
-        if (this.opts.startTls) await client.startTLS(this.opts.tlsOptions ?? {});
+        // The host name checks the server certificate (without it Node checks "localhost"); a
+        // fresh object each time, because ldapts puts the socket into the options it is given.
+        if (this.opts.startTls) await client.startTLS({ host: new URL(this.opts.url).hostname, ...this.opts.tlsOptions });
         if (this.opts.bindDn) await client.bind(this.opts.bindDn, this.opts.password ?? "");
         else await client.bind("", "");
       } catch (err) {

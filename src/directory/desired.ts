@@ -47,6 +47,8 @@ export async function loadDesired(db: Db, base: string, now = new Date(), onProg
   let i = 0;
   for (const row of rows) {
     onProgress?.(++i, rows.length);
+    // Parsing 100k certificates takes seconds: let OCSP, TSA and LDAP answer in between.
+    if ((i & 511) === 0) await new Promise((r) => setImmediate(r));
     if (!belongsInDirectory(row)) continue;
     const pc = parseCertificate(row);
     if (!pc) continue;

@@ -1,6 +1,6 @@
 import { dnKey, parseDn } from "./dn";
 import { BINARY_ATTRS, type DirEntry, type Values } from "./dit";
-import { normalizeValue } from "./index";
+import { normalizeValue } from "./searchIndex";
 import { createHash } from "node:crypto";
 
 /**

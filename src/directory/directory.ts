@@ -8,7 +8,7 @@ import { DirectoryClient, DirectoryUnavailable } from "./client";
 import { caEntry, casContainer, baseEntry, CERT_ATTR, CA_CERT_ATTR, CRL_ATTR, DELTA_CRL_ATTR, isPublishable, type CaRow, type DirEntry } from "./dit";
 import { loadDesired, loadHolder } from "./desired";
 import { latestCrls } from "./crlSource";
-import { DirectoryIndex } from "./index";
+import { DirectoryIndex } from "./searchIndex";
 import { diffTrees, type EntryDiff } from "./diff";
 import { dnKey } from "./dn";
 
@@ -194,8 +194,11 @@ export class Directory {
    */
   async reconcile(db: Knex): Promise<DriftReport> {
     const at = nowIso();
+    // Those that expired in the last week (the dedupe key makes repeats free; older ones were
+    // queued by earlier runs, or are corrected by `directory resync`).
+    const weekAgo = new Date(Date.now() - 7 * 86400_000).toISOString();
     const expired: { serial: string }[] = await db("certificates").select("serial")
-      .where({ status: "issued" }).whereNotNull("published_at").where("not_after", "<=", at);
+      .where({ status: "issued" }).whereNotNull("published_at").where("not_after", "<=", at).where("not_after", ">", weekAgo);
     for (const { serial } of expired) {
       await enqueue(db, { kind: "directory.unpublish", payload: { serial, reason: "expired" }, dedupeKey: `directory.unpublish:${serial}:expired` });
     }

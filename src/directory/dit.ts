@@ -185,6 +185,11 @@ const put = (attrs: Record<string, Values>, name: string, ...values: Array<strin
   if (vs.length) attrs[name] = vs;
 };
 
+// Shared (never mutated) so 100k entries do not hold 100k copies.
+const PERSON_CLASSES: Values = ["top", "person", "organizationalPerson", "inetOrgPerson", "pkiUser"];
+const DEVICE_CLASSES: Values = ["top", "device", "pkiUser"];
+const ORGANIZATION_CLASSES: Values = ["top", "organizationalRole", "pkiUser"];
+
 export interface ParsedCertificate {
   row: CertificateRow;
   subject: Subject;
@@ -206,7 +211,7 @@ export function holderEntry(placement: Placement, certs: ParsedCertificate[], no
   const leafValue = parseDn(placement.dn)[0][0].value;
   const attrs: Record<string, Values> = {};
   if (placement.kind === "person") {
-    attrs.objectClass = ["top", "person", "organizationalPerson", "inetOrgPerson", "pkiUser"];
+    attrs.objectClass = PERSON_CLASSES;
     const { sn, givenName } = splitVietnameseName(cn);
     put(attrs, "uid", leafValue, subject.uid ?? row.uid);
     put(attrs, "cn", cn);
@@ -220,14 +225,14 @@ export function holderEntry(placement: Placement, certs: ParsedCertificate[], no
     put(attrs, "l", subject.l);
     put(attrs, "st", subject.st);
   } else if (placement.kind === "device") {
-    attrs.objectClass = ["top", "device", "pkiUser"];
+    attrs.objectClass = DEVICE_CLASSES;
     put(attrs, "cn", leafValue);
     put(attrs, "serialNumber", subject.serialNumber);
     put(attrs, "o", subject.o ?? row.subject_o);
     put(attrs, "ou", ...subject.ou);
     put(attrs, "l", subject.l);
   } else {
-    attrs.objectClass = ["top", "organizationalRole", "pkiUser"];
+    attrs.objectClass = ORGANIZATION_CLASSES;
     put(attrs, "cn", leafValue);
     put(attrs, "ou", ...subject.ou);
     put(attrs, "l", subject.l);

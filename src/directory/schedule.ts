@@ -7,13 +7,18 @@ import { enqueue } from "../outbox/outbox";
  * rows when they run, so a late or repeated job still does the right thing.
  */
 
+/*
+ * No dedupe keys: the jobs are idempotent, and a key per serial would swallow a legitimate second
+ * request (e.g. a publish queued at issuance, before handover, then again at handover).
+ */
+
 /** After handover (or renewal, change of information) of an issued certificate. */
 export const schedulePublish = (trx: Db, serial: string) =>
-  enqueue(trx, { kind: "directory.publish", payload: { serial }, dedupeKey: `directory.publish:${serial}` });
+  enqueue(trx, { kind: "directory.publish", payload: { serial } });
 
 /** After revocation or expiry: removes that one value from its holder's entry. */
 export const scheduleUnpublish = (trx: Db, serial: string) =>
-  enqueue(trx, { kind: "directory.unpublish", payload: { serial }, dedupeKey: `directory.unpublish:${serial}` });
+  enqueue(trx, { kind: "directory.unpublish", payload: { serial } });
 
 /**
  * After a CRL is signed (and when a CA is created): the CA entry gets its certificate and newest

@@ -2,9 +2,9 @@ import type net from "node:net";
 import * as ldapjs from "ldapjs";
 import type { Logger } from "../log";
 import { dnKey, DnSyntaxError, parseDn } from "./dn";
-import { baseName, normalizeFilter, SearchTimeLimitExceeded, type DirectoryIndex, type Scope } from "./index";
+import { baseName, normalizeFilter, SearchTimeLimitExceeded, type DirectoryIndex, type Scope } from "./searchIndex";
 import { messages } from "../messages";
-import { BerFramer } from "./berGuard";
+import { BerFramer, searchBaseOf, searchDone } from "./berGuard";
 
 /**
  * The embedded LDAPv3 directory: anonymous bind and search over the in-memory index, nothing else.
@@ -76,16 +76,30 @@ function wireDn(dn: string): object {
   return w;
 }
 
+/** Whether ldapjs (which drops the connection otherwise) and our own parser both accept a base DN. */
+function validBase(dn: string): boolean {
+  try {
+    ldap.parseDN(dn);
+    parseDn(dn);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function startDirectoryServer(opts: DirectoryServerOptions): Promise<DirectoryServer> {
   const { index, base, log } = opts;
   const maxSize = opts.maxSizeLimit ?? 1000;
   const maxTime = opts.maxTimeLimit ?? 10;
   const baseKey = dnKey(base);
 
+  const sockets = new Set<net.Socket>();
   // TCP_NODELAY: without it a client with one request in flight waits ~40 ms per answer (Nagle).
   const server = ldap.createServer({
     connectionRouter: (socket: net.Socket) => {
       socket.setNoDelay(true);
+      sockets.add(socket);
+      socket.once("close", () => sockets.delete(socket));
       socket.on("error", () => socket.destroy());
       server.newConnection(socket);
       // ldapjs's parser loops or throws on some malformed BER from inside its 'data' listener,
@@ -96,7 +110,14 @@ export async function startDirectoryServer(opts: DirectoryServerOptions): Promis
       socket.removeAllListeners("data");
       socket.on("data", (data: Buffer) => {
         try {
-          for (const msg of framer.push(data)) parser.write(msg);
+          for (const msg of framer.push(data)) {
+            const search = searchBaseOf(msg);
+            if (search && !validBase(search.base)) {
+              socket.write(searchDone(search.messageId, 34, messages.directory.invalidDn));
+              continue;
+            }
+            parser.write(msg);
+          }
         } catch (err) {
           log.debug({ err: (err as Error).message }, "directory: malformed LDAP message, connection closed");
           socket.destroy();
@@ -104,7 +125,9 @@ export async function startDirectoryServer(opts: DirectoryServerOptions): Promis
       });
     },
   });
-  server.on("error", (err: Error) => log.warn({ err: err.message }, "directory server error"));
+  // ldapjs emits 'error' for every unparsable message: without a listener that would crash the
+  // process; with one at warn level a client could fill the log.
+  server.on("error", (err: Error) => log.debug({ err: err.message }, "directory server error"));
   server.on("clientError", (err: Error) => log.debug({ err: err.message }, "directory client error"));
 
   const refuseWrite = (_req: unknown, _res: unknown, next: (e: Error) => void) =>
@@ -188,7 +211,7 @@ export async function startDirectoryServer(opts: DirectoryServerOptions): Promis
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        for (const c of server._connections ?? []) c.destroy?.();
+        for (const socket of sockets) socket.destroy(); // close() alone waits for idle clients
       }),
   };
 }

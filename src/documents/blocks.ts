@@ -50,6 +50,8 @@ export interface ParagraphBlock {
   bold?: boolean;
   italic?: boolean;
   size?: number;
+  /** No space after it: the next paragraph belongs with it. */
+  tight?: boolean;
 }
 
 /** A bold section heading that stays with what follows it. */

@@ -14,6 +14,10 @@ export interface Deficiency {
   row?: number | null;
   /** Why, in Vietnamese: a catalogue reason or free text. */
   reason: string;
+  /** The label people read, when the caller already resolved it ("Mã số thuế"). */
+  fieldLabel?: string | null;
+  /** Who the row is (the subscriber's name), when the caller already resolved it. */
+  rowLabel?: string | null;
 }
 
 export interface CorrectionNoticeInput {
@@ -25,6 +29,8 @@ export interface CorrectionNoticeInput {
   number?: string;
   /** Who signs for the provider; the template's default title otherwise. */
   signer?: { authority?: string; title?: string; fullName?: string };
+  /** 1 for the first request for correction of the dossier, 2 for the next… */
+  round?: number;
 }
 
 /** Splits "subscribers.3.email" / "subscribers[3].email" into the list, the 0-based index and the field. */
@@ -32,7 +38,7 @@ export function parseFieldPath(field: string): { key: string; list?: string; ind
   const parts = field.split(/[.[\]]+/).filter(Boolean);
   const names = parts.filter((p) => !/^\d+$/.test(p));
   const idx = parts.find((p) => /^\d+$/.test(p));
-  const list = ["subscribers", "assets"].includes(parts[0]) ? parts[0] : undefined;
+  const list = ["subscribers", "assets", "certificates", "devices", "changes"].includes(parts[0]) ? parts[0] : undefined;
   return { key: names.join("."), list, index: idx === undefined ? undefined : Number(idx) };
 }
 
@@ -42,12 +48,14 @@ export function describeDeficiencies(dossier: DocumentDossier, deficiencies: Def
   return deficiencies.map((d) => {
     const { key, list, index } = parseFieldPath(d.field);
     const row = d.row ?? (index === undefined ? undefined : index + 1);
-    const fieldLabel = labels[key] ?? labels[key.split(".")[0]] ?? d.field;
+    const fieldLabel = d.fieldLabel || labels[key] || labels[key.split(".")[0]] || d.field;
     let where = "";
     if (list && row) {
-      const item = (list === "subscribers" ? dossier.subscribers : dossier.assets)?.[row - 1] as { fullName?: string; name?: string } | undefined;
-      const who = item?.fullName ?? item?.name;
-      where = `${labels[list] ?? list}, dòng ${row}${who ? ` (${who})` : ""}`;
+      const items = (dossier as unknown as Record<string, unknown>)[list];
+      const item = (Array.isArray(items) ? items[row - 1] : undefined) as { fullName?: string; name?: string; serial?: string; holderName?: string } | undefined;
+      const who = d.rowLabel || item?.fullName || item?.name || item?.holderName || item?.serial;
+      const rowText = `dòng ${row}${who ? ` (${who})` : ""}`;
+      where = key === list ? rowText : `${labels[list] ?? list}, ${rowText}`;
     } else if (row) {
       where = `Dòng ${row}`;
     } else {
@@ -71,6 +79,7 @@ export async function renderCorrectionNotice(input: CorrectionNoticeInput): Prom
     deficiencies: clean(describeDeficiencies(dossier, input.deficiencies)),
     noticeNumber: clean(input.number) || `${common.blankNumber.split("/")[0]}/TB-${common.provider.abbreviation}`,
     signer: clean(input.signer) ?? {},
+    round: input.round ?? 1,
   };
   const { title, subject, blocks } = expandTemplate("correction-notice", ctx);
   return renderDocument({

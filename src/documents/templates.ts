@@ -14,6 +14,7 @@ import { longDate, shortDate, timeOfDay } from "./documentDate";
  *   - "include": "_partial"          → the partial's blocks, in place;
  *   - "when": "expression"           → the block is kept only when the expression is truthy;
  *   - "each": "expression", "as": "x" on a table → one row per item; columns carry "cell" templates;
+ *   - { "each": "expression", "as": "x", "blocks": [ … ] } → the blocks once per item;
  *   - strings in a list (Nơi nhận, Kính gửi) that render empty are dropped.
  * Wording changes (a new decree, a new form) are edits of these files, never of code.
  */
@@ -118,6 +119,14 @@ function expandBlocks(blocks: TemplateBlock[], ctx: object): Block[] {
   const out: Block[] = [];
   for (const b of blocks) {
     if (typeof b.when === "string" && !truthy(b.when, ctx)) continue;
+    if (typeof b.each === "string" && Array.isArray(b.blocks)) {
+      // A repeated group: its blocks once per item, the item as `as` and its 1-based `index`.
+      const items = evaluate(b.each, ctx);
+      (Array.isArray(items) ? items : []).forEach((item, i) => {
+        out.push(...expandBlocks(b.blocks as TemplateBlock[], { ...ctx, [(b.as as string) ?? "item"]: item, index: i + 1 }));
+      });
+      continue;
+    }
     if (typeof b.include === "string") {
       out.push(...expandBlocks(loadTemplate(b.include).blocks, ctx));
       continue;

@@ -35,8 +35,23 @@ export interface CorrectionRequestPayload extends MailSnapshot {
   /** 1 for the first request for correction of this dossier, 2 for the next… */
   round: number;
   deficiencies: DeficiencySnapshot[];
-  /** The dossier as the notice PDF needs it (the documents engine's input), frozen at decision time. */
-  notice?: Record<string, unknown>;
+  /** The dossier version the request for correction produced: the stored notice is keyed by it. */
+  dossierVersion?: number;
+  /**
+   * The dossier as the notice PDF prints it (documents' DocumentDossier), frozen at decision time:
+   * header fields, and the lists only as long as they are with the names of the rows concerned.
+   */
+  notice: NoticeDossier;
+}
+
+export interface NoticeDossier {
+  id: string;
+  number: string;
+  kind: string;
+  agency: { name: string } & Record<string, unknown>;
+  subscribers?: { fullName: string }[];
+  assets?: { name: string; kind: string; identifier: string }[];
+  [k: string]: unknown;
 }
 
 export interface RejectionPayload extends MailSnapshot {

@@ -13,5 +13,6 @@ export const calendar = {
   yearOutOfRange: (y: number) => `Năm ${y} nằm ngoài phạm vi lịch làm việc được hỗ trợ (2000–2100).`,
   overrideYearMismatch: (d: string, y: number) => `Ngày ${d} không thuộc năm ${y}.`,
   overrideConflict: (d: string) => `Ngày ${d} vừa được khai báo là ngày nghỉ vừa là ngày làm việc.`,
+  recomputed: (y: number) => `Tính lại hạn kiểm duyệt do lịch làm việc năm ${y} được điều chỉnh.`,
   noOverrides: (y: number) => `Năm ${y} không có điều chỉnh nào do quản trị viên lưu; lịch đang theo tệp mặc định.`,
 };

@@ -11,6 +11,8 @@ export const directory = {
     `Đồng bộ xong: thêm ${added} mục, sửa ${modified} mục, xóa ${removed} mục.`,
   resyncNothing: "Thư mục đã khớp với cơ sở dữ liệu; không có gì phải thay đổi.",
   resyncProgress: "Đồng bộ thư mục",
+  phaseRead: "đọc cơ sở dữ liệu",
+  phaseWrite: "ghi thư mục",
   resyncEmbedded: "Thư mục nhúng được dựng trực tiếp từ cơ sở dữ liệu; không cần đồng bộ. Dùng LDAP_URL để chỉ định thư mục ngoài.",
   drift: (n: number) => `Thư mục lệch so với cơ sở dữ liệu ở ${n} mục.`,
 };

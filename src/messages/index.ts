@@ -8,12 +8,26 @@ import { calendar } from "./calendar";
 import { web } from "./web";
 import { dossiers } from "./dossiers";
 import { review } from "./review";
-import { ca } from "./ca";
-import { status } from "./status";
-import { devices } from "./devices";
 import { documents } from "./documents";
+import { ca } from "./ca";
 import { directory } from "./directory";
+import { status } from "./status";
 import { publicSite } from "./publicSite";
+import { devices } from "./devices";
 import { staffMessages as staff } from "./staff";
 
-export const messages = { common, users, calendar, web, dossiers, review, ca, status, devices, documents, directory, publicSite, staff };
+export const messages = {
+  common,
+  users,
+  calendar,
+  web,
+  dossiers,
+  review,
+  documents,
+  ca,
+  directory,
+  status,
+  publicSite,
+  devices,
+  staff,
+};

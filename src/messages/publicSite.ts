@@ -24,6 +24,7 @@ export const publicSite = {
   states: {
     valid: "còn hiệu lực",
     revoked: "đã thu hồi",
+    on_hold: "tạm dừng hiệu lực",
     expired: "hết hạn",
     not_yet_valid: "chưa đến ngày có hiệu lực",
     unknown: "không xác định",
@@ -78,6 +79,7 @@ export const publicSite = {
     revocationTitle: "Tình trạng thu hồi hiện tại",
     revocationOk: "Chưa bị thu hồi.",
     revocationRevoked: (reason: string, at: string) => `Đã thu hồi ngày ${at}, lý do: ${reason}.`,
+    revocationOnHold: (at: string) => `Đang tạm dừng hiệu lực từ ngày ${at}.`,
     revocationSkipped: "Không kiểm tra vì chứng thư không do hệ thống cấp.",
   },
   verdictValid: "Chứng thư số hợp lệ",

@@ -1,9 +1,6 @@
 /** Texts of the status and time services (CRL, OCSP, TSA) that people read. */
 export const status = {
   crlNotFound: (ca: string) => `Chưa có danh sách chứng thư số bị thu hồi (CRL) của CA "${ca}".`,
-  caUnavailable: (ca: string) => `Khóa của CA "${ca}" chưa sẵn sàng để ký.`,
-  crlOverdue: (ca: string, nextUpdate: string) => `CRL của CA "${ca}" đã quá hạn cập nhật (nextUpdate ${nextUpdate}).`,
-  crlMissing: (ca: string) => `CA "${ca}" chưa phát hành CRL.`,
   // RFC 3161 PKIFreeText of rejections (statusString), read by relying parties' tools.
   tsaBadRequest: "Yêu cầu cấp dấu thời gian không hợp lệ.",
   tsaBadDataFormat: "Dữ liệu yêu cầu cấp dấu thời gian không đúng định dạng.",

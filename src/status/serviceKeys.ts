@@ -81,14 +81,15 @@ export class ServiceKeys {
   }
 
   private async loadOrIssue(purpose: ServicePurpose, caName: string): Promise<ServiceKey> {
-    const { db, config } = this.s;
+    const { db } = this.s;
     const signer = await this.s.status.signers(caName);
     const row = await db("service_keys").where({ purpose, ca_name: caName, active: true }).orderBy("id", "desc").first();
     const caDer = signer?.der;
     if (row && Date.parse(row.not_after) - Date.now() > PROFILES[purpose].renewDays * DAY) {
       const cert = certInfo(Buffer.from(row.certificate));
-      // A key certified by a previous CA certificate (re-keyed CA) is replaced.
-      if (!caDer || certInfo(caDer).subjectDer.equals(cert.issuerDer)) {
+      // A key certified by another CA certificate (a re-keyed CA) is replaced: the stored
+      // certificate must verify under the CA's current key.
+      if (!caDer || new crypto.X509Certificate(cert.der).verify(new crypto.X509Certificate(caDer).publicKey)) {
         return this.toKey(row.id, purpose, caName, cert, crypto.createPrivateKey({ key: await openKey(Buffer.from(row.key_encrypted), this.passphrase()), format: "der", type: "pkcs8" }));
       }
     }
@@ -145,7 +146,7 @@ export class ServiceKeys {
       await trx("certificates").insert({
         serial, ca_name: signer.name, status: "issued", profile: purpose === "ocsp" ? "ocsp-responder" : "tsa", subject_dn: `CN=${cn},O=Ban Cơ yếu Chính phủ,C=VN`,
         subject_cn: cn, key_algorithm: "RSA-2048", not_before: notBefore.toISOString(), not_after: notAfter.toISOString(), der: certDer,
-        sha256: crypto.createHash("sha256").update(certDer).digest("hex"), created_at: now,
+        sha256: crypto.createHash("sha256").update(certDer).digest("hex"), created_at: now, issued_at: now,
       });
       const [inserted] = await trx("service_keys").insert({
         purpose, ca_name: signer.name, serial, certificate: certDer, key_encrypted: sealed, key_algorithm: "RSA-2048",

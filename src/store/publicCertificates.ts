@@ -43,34 +43,42 @@ export const findPublishedByEmail = (db: Knex, email: string, limit: number): Pr
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
- * Every word must occur in the holder or agency (search_text is already unaccented). Two steps:
- * the serials from the covering index certificates_search_text_index (no table read), then the
- * rows of at most `limit` certificates.
+ * Every word must occur in the holder or agency (public_search_text is already unaccented). Two
+ * steps: the serials from the covering index certificates_public_search_index (no table read),
+ * then the rows of at most `limit` certificates.
  */
 export async function findPublishedByText(db: Knex, words: string[], limit: number): Promise<PublishedCertificateRow[]> {
-  let q = db("certificates").select("serial").whereIn("status", ["issued", "revoked"]).whereNotNull("handed_over_at");
-  for (const w of words) q = q.whereRaw("search_text like ? escape '\\'", [`%${escapeLike(w)}%`]);
+  // Written so that no index on status or handed_over_at can be used (<> and coalesce are not
+  // sargable): the planner then scans the covering index instead of visiting table rows.
+  let q = db("certificates")
+    .select("serial")
+    .whereRaw("status <> 'pending' and status <> 'void' and coalesce(handed_over_at, '') <> ''");
+  for (const w of words) q = q.whereRaw("public_search_text like ? escape '\\'", [`%${escapeLike(w)}%`]);
   const serials: string[] = (await q.orderBy("not_before", "desc").limit(limit)).map((r: { serial: string }) => r.serial);
   if (serials.length === 0) return [];
-  return published(db).whereIn("serial", serials).orderBy("not_before", "desc");
+  // By primary key only: with status in the WHERE the planner could pick the status index.
+  const rows: PublishedCertificateRow[] = await db("certificates").select(columns).whereIn("serial", serials);
+  const order = new Map(serials.map((s, i) => [s, i]));
+  return rows.filter((r) => r.der).sort((a, b) => order.get(a.serial)! - order.get(b.serial)!);
 }
 
 /**
- * Fills search_text where the issuer left it empty (holder and agency as in the certificate).
- * Cheap when there is nothing to do: search_text is indexed, so "is null" is an index probe.
+ * Fills public_search_text (holder and agency as in the certificate, nothing else) for rows that
+ * do not have it yet. Cheap when there is nothing to do: the column leads an index, so "is null"
+ * is an index probe. The subject does not change after issuance, so once filled it stays right.
  */
-export async function fillSearchText(db: Knex, batch = 500): Promise<number> {
+export async function fillPublicSearchText(db: Knex, batch = 500): Promise<number> {
   let total = 0;
   for (;;) {
     const rows: { serial: string; subject_cn: string | null; subject_o: string | null }[] = await db("certificates")
       .select("serial", "subject_cn", "subject_o")
-      .whereNull("search_text")
+      .whereNull("public_search_text")
       .whereIn("status", ["issued", "revoked"])
       .limit(batch);
     if (rows.length === 0) return total;
     await db.transaction(async (trx) => {
       for (const r of rows) {
-        await trx("certificates").where({ serial: r.serial }).update({ search_text: certificateSearchText(r.subject_cn, r.subject_o) });
+        await trx("certificates").where({ serial: r.serial }).update({ public_search_text: certificateSearchText(r.subject_cn, r.subject_o) });
       }
     });
     total += rows.length;
@@ -104,33 +112,19 @@ export interface CrlRow {
 }
 
 /**
- * The current CRLs, if the status service has created its table. Read tolerantly: the table
- * belongs to the status capability, and until it exists the page says "chưa phát hành".
+ * The current complete and delta CRL of each CA (the status capability's crls table: ca_name,
+ * number, kind full | delta, this_update, next_update). Until that table exists the page says
+ * "chưa phát hành". Only the columns needed: a CRL's DER may be large.
  */
 export async function listCurrentCrls(db: Knex): Promise<CrlRow[]> {
   if (!(await db.schema.hasTable("crls"))) return [];
-  try {
-    const rows: Record<string, unknown>[] = await db("crls").select("*");
-    const pick = (r: Record<string, unknown>, ...keys: string[]) => {
-      for (const k of keys) if (r[k] !== undefined && r[k] !== null) return r[k];
-      return null;
-    };
-    const latest = new Map<string, CrlRow>();
-    for (const r of rows) {
-      const kind = String(pick(r, "kind", "type") ?? "");
-      const crl: CrlRow = {
-        caName: String(pick(r, "ca_name", "issuer", "ca") ?? ""),
-        delta: kind === "delta" || Boolean(pick(r, "delta", "is_delta")),
-        number: pick(r, "number", "crl_number") === null ? null : String(pick(r, "number", "crl_number")),
-        thisUpdate: (pick(r, "this_update", "thisUpdate") as string | null) ?? null,
-        nextUpdate: (pick(r, "next_update", "nextUpdate") as string | null) ?? null,
-      };
-      const key = `${crl.caName}|${crl.delta}`;
-      const prev = latest.get(key);
-      if (!prev || String(crl.thisUpdate ?? "") > String(prev.thisUpdate ?? "")) latest.set(key, crl);
-    }
-    return [...latest.values()];
-  } catch {
-    return [];
-  }
+  const latest = db("crls").select("ca_name", "kind").max({ number: "number" }).groupBy("ca_name", "kind").as("l");
+  const rows: { ca_name: string; kind: string; number: string | number; this_update: string; next_update: string }[] = await db("crls as c")
+    .join(latest, function () {
+      this.on("c.ca_name", "=", "l.ca_name").andOn("c.kind", "=", "l.kind").andOn("c.number", "=", "l.number");
+    })
+    .select("c.ca_name", "c.kind", "c.number", "c.this_update", "c.next_update");
+  return rows.map((r) => ({
+    caName: r.ca_name, delta: r.kind === "delta", number: String(r.number), thisUpdate: r.this_update, nextUpdate: r.next_update,
+  }));
 }

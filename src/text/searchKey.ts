@@ -1,7 +1,7 @@
 /**
  * The search form of a Vietnamese name: lower case, diacritics removed (đ → d), punctuation and
  * runs of spaces folded to one space. "Nguyễn Thị Hằng" → "nguyen thi hang". Stored in
- * certificates.search_text and applied to every query, so the lookup is one portable LIKE.
+ * certificates.public_search_text and applied to every query, so the lookup is a portable LIKE.
  */
 export function searchKey(s: string | null | undefined): string {
   if (!s) return "";
@@ -15,6 +15,6 @@ export function searchKey(s: string | null | undefined): string {
     .replace(/\s+/g, " ");
 }
 
-/** search_text of a certificate: holder and agency, as they appear in the certificate. */
+/** public_search_text of a certificate: holder and agency, as they appear in the certificate. */
 export const certificateSearchText = (cn: string | null | undefined, o: string | null | undefined): string =>
-  `${searchKey(cn)} | ${searchKey(o)}`.slice(0, 1000);
+  `${searchKey(cn)} | ${searchKey(o)}`.slice(0, 500);

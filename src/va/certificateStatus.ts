@@ -3,7 +3,10 @@
  * responder answers from (RFC 6960 §2.2: good / revoked / unknown), plus the validity period,
  * which OCSP leaves to the relying party. Every public page asks this one function.
  */
-export type CertificateState = "valid" | "revoked" | "expired" | "not_yet_valid" | "unknown";
+export type CertificateState = "valid" | "revoked" | "on_hold" | "expired" | "not_yet_valid" | "unknown";
+
+/** RFC 5280 §5.3.1 certificateHold: a suspension, which removeFromCRL may lift. */
+const CERTIFICATE_HOLD = 6;
 
 export interface CertificateStatusRow {
   status: string;
@@ -21,6 +24,9 @@ export interface CertificateStatusNow {
 }
 
 export function certificateStatusNow(row: CertificateStatusRow, now: Date = new Date()): CertificateStatusNow {
+  if (row.status === "revoked" && row.revocation_reason === CERTIFICATE_HOLD) {
+    return { state: "on_hold", reason: CERTIFICATE_HOLD, revokedAt: row.revoked_at ?? undefined };
+  }
   if (row.status === "revoked") {
     return { state: "revoked", reason: row.revocation_reason ?? 0, revokedAt: row.revoked_at ?? undefined };
   }

@@ -55,7 +55,12 @@ export function readCertificateBytes(input: Uint8Array): Uint8Array {
     // Re-encoding gives back exactly the bytes: no trailing data, a DER certificate.
     const again = new Uint8Array(AsnConvert.serialize(asn));
     if (again.length !== bytes.length) throw notCert();
-    new x509.X509Certificate(bytes);
+    // Everything the check reads later is read now, so that a malformed part (an extension,
+    // a name) is this 400 and not a failure further on.
+    const cert = new x509.X509Certificate(bytes);
+    void cert.extensions;
+    cert.subjectName.toJSON();
+    cert.issuerName.toJSON();
     return bytes;
   } catch {
     throw notCert();
@@ -99,14 +104,14 @@ export async function checkCertificate(db: Knex, der: Uint8Array, now = new Date
     let parent: { row: store.CaRow; cert: X509Certificate } | undefined = issuer;
     let brokenAt: string | undefined;
     for (let depth = 0; parent && depth < 8; depth++) {
-      const ok = await child.verify({ publicKey: parent.cert.publicKey, signatureOnly: true });
+      const ok = await child.verify({ publicKey: parent.cert.publicKey, signatureOnly: true }).catch(() => false);
       if (!ok) {
         brokenAt = cn(child);
         break;
       }
       path.push(cn(parent.cert));
       if (!parent.row.parent_name) {
-        const selfOk = await parent.cert.verify({ publicKey: parent.cert.publicKey, signatureOnly: true });
+        const selfOk = await parent.cert.verify({ publicKey: parent.cert.publicKey, signatureOnly: true }).catch(() => false);
         if (!selfOk) brokenAt = cn(parent.cert);
         break;
       }
@@ -138,7 +143,9 @@ export async function checkCertificate(db: Knex, der: Uint8Array, now = new Date
   if (ours && row) {
     const s = certificateStatusNow(row, now);
     steps.push(
-      s.state === "revoked"
+      s.state === "on_hold"
+        ? { key: "revocation", title: m.steps.revocationTitle, outcome: "fail", detail: m.steps.revocationOnHold(vnDate(s.revokedAt)) }
+        : s.state === "revoked"
         ? { key: "revocation", title: m.steps.revocationTitle, outcome: "fail", detail: m.steps.revocationRevoked(m.reasons[s.reason ?? 0] ?? m.reasons[0], vnDate(s.revokedAt)) }
         : { key: "revocation", title: m.steps.revocationTitle, outcome: "pass", detail: m.steps.revocationOk },
     );

@@ -64,6 +64,8 @@ export class OcspResponder {
   private cas: KnownCa[] = [];
   private casLoadedAt = 0;
   private memory = new Map<string, Cached>();
+  /** Exact request bytes (RFC 5019 clients repeat them) → the memory key of their pre-signed answer. */
+  private byRequest = new Map<string, string>();
   private timer?: NodeJS.Timeout;
 
   constructor(private s: Services) {}
@@ -88,6 +90,16 @@ export class OcspResponder {
 
   /** Answers an OCSPRequest (DER); never throws: failures are OCSP error statuses. */
   async respond(request: Uint8Array | undefined): Promise<OcspAnswer> {
+    // Fast path: the same request bytes as before, answered from memory without parsing.
+    const reqKey = request && request.length <= 512 ? Buffer.from(request).toString("base64") : undefined;
+    if (reqKey) {
+      const mk = this.byRequest.get(reqKey);
+      const hit = mk ? this.memory.get(mk) : undefined;
+      const nowMs = Date.now();
+      if (hit && hit.status !== "unknown" && nowMs - hit.checkedAt < MEMORY_TTL_MS && nowMs < hit.refreshAt) {
+        return { der: hit.der, cache: { etag: hit.etag, thisUpdate: hit.thisUpdate, nextUpdate: hit.nextUpdate } };
+      }
+    }
     let parsed: ParsedRequest;
     try {
       parsed = parseRequest(request);
@@ -95,14 +107,14 @@ export class OcspResponder {
       return { der: errorResponse(OcspStatus.malformedRequest) };
     }
     try {
-      return await this.answer(parsed);
+      return await this.answer(parsed, reqKey);
     } catch (err) {
       this.s.log.error({ err }, "OCSP response failed");
       return { der: errorResponse(OcspStatus.internalError) };
     }
   }
 
-  private async answer(req: ParsedRequest): Promise<OcspAnswer> {
+  private async answer(req: ParsedRequest, reqKey?: string): Promise<OcspAnswer> {
     const cas = await this.knownCas();
     // Which CA each CertID names: by both hashes (authoritative) or by one (then "unknown").
     const matches = req.certIds.map((c) => {
@@ -130,6 +142,10 @@ export class OcspResponder {
       const c = req.certIds[0];
       if (c.hash && c.algDer.equals(CANONICAL_ALG[c.hash]) && c.serialHex) {
         const hit = await this.presigned(ca, key, c.hash, c.serialHex, c.certIdDer);
+        if (reqKey) {
+          if (this.byRequest.size >= MEMORY_MAX) this.byRequest.clear();
+          this.byRequest.set(reqKey, `${c.serialHex}|${c.hash}`);
+        }
         return { der: hit.der, cache: { etag: hit.etag, thisUpdate: hit.thisUpdate, nextUpdate: hit.nextUpdate } };
       }
     }
@@ -250,8 +266,8 @@ export class OcspResponder {
     const { db } = this.s;
     const ca = (await this.knownCas()).find((c) => c.name === caName);
     if (!ca) return 0;
-    const key = await this.s.status.keys.get("ocsp", caName);
     const nowIso = new Date().toISOString();
+    let key: ServiceKey | undefined;
     let done = 0;
     const limit = opts.limit ?? 100_000;
     while (done < limit) {
@@ -261,17 +277,22 @@ export class OcspResponder {
         .whereIn("c.status", ["issued", "revoked"])
         .andWhere((q) => {
           q.whereRaw("o.cert_status <> c.status");
-          if (!opts.onlyChanged) q.orWhere("o.refresh_at", "<=", nowIso).orWhere((q2) => q2.whereNull("o.serial").andWhere("c.not_after", ">=", nowIso));
+          // Expired certificates are still answered on demand, but no longer kept pre-signed.
+          if (!opts.onlyChanged) {
+            q.orWhere((due) => due.where((w) => w.where("o.refresh_at", "<=", nowIso).orWhereNull("o.serial")).andWhere("c.not_after", ">=", nowIso));
+          }
         })
         .select("c.serial", "o.hash_alg", "c.status", "c.revoked_at", "c.revocation_reason")
         .limit(500);
       if (!rows.length) break;
+      key ??= await this.s.status.keys.get("ocsp", caName);
+      const signingKey = key;
       await Promise.all(
         rows.map(async (r) => {
           const hash = (r.hash_alg ?? "sha1") as "sha1" | "sha256";
           const st = toStatus(caName, { ca_name: caName, ...r });
           const certIdDer = der.seq(CANONICAL_ALG[hash], der.octets(ca.hashes[hash].name), der.octets(ca.hashes[hash].key), der.intHex(r.serial));
-          const signed = await this.signOne(key, certIdDer, st);
+          const signed = await this.signOne(signingKey, certIdDer, st);
           await this.store(r.serial, hash, caName, signed);
           this.memory.delete(`${r.serial}|${hash}`);
         }),
@@ -279,6 +300,15 @@ export class OcspResponder {
       done += rows.length;
     }
     return done;
+  }
+
+  /** healthChecks.ocsp: stored responses past their nextUpdate mean the pre-signing stopped. */
+  async health(): Promise<import("../service").HealthResult> {
+    const nowIso = new Date().toISOString();
+    const r = await this.s.db("ocsp_responses").where("next_update", "<=", nowIso).count({ n: "*" }).first();
+    const due = await this.s.db("ocsp_responses").where("refresh_at", "<=", nowIso).count({ n: "*" }).first();
+    const expired = Number(r?.n ?? 0);
+    return { status: expired ? "degraded" : "ok", critical: false, expiredResponses: expired, dueForRefresh: Number(due?.n ?? 0), cached: this.memory.size };
   }
 
   async tick() {

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import * as ldapjs from "ldapjs";
 import { dnKey, escapeDnValue, formatDn, parseDn } from "../../src/directory/dn";
 import { isPublishable, personId, placementOf, splitVietnameseName, type CertificateRow } from "../../src/directory/dit";
-import { DirectoryIndex, normalizeFilter, SearchTimeLimitExceeded } from "../../src/directory/index";
+import { DirectoryIndex, normalizeFilter, SearchTimeLimitExceeded } from "../../src/directory/searchIndex";
 import { diffEntry } from "../../src/directory/diff";
 import { project } from "../../src/directory/server";
 

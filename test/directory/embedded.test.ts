@@ -109,7 +109,7 @@ describe("embedded LDAP directory", function () {
     const crl = await storeTestCrl(svc.services.db, ca, [people.an.serial], { number: 7 });
     await svc.services.db.transaction((trx) => schedulePublishCrl(trx, ca.name));
     await svc.drainOutbox();
-    const [e] = await search("(objectClass=pkiCA)", ["cACertificate;binary", "certificateRevocationList;binary"]);
+    const [e] = await search("(&(objectClass=pkiCA)(cn=Cơ quan chứng thực thử nghiệm))", ["cACertificate;binary", "certificateRevocationList;binary"]);
     expect((e.attrs["cACertificate;binary"][0] as Buffer).equals(Buffer.from(ca.cert.rawData))).to.equal(true);
     expect((e.attrs["certificateRevocationList;binary"][0] as Buffer).equals(crl)).to.equal(true);
   });
@@ -130,6 +130,8 @@ describe("embedded LDAP directory", function () {
     const missing = await ldapsearch(url, `ou=Không có,${BASE}`, "(objectClass=*)", ["1.1"]);
     expect(missing.code).to.equal(32);
     expect(missing.stderr).to.include(`Matched DN: ${BASE}`);
+    const invalid = await ldapsearch(url, "không phải DN", "(objectClass=*)", ["1.1"]);
+    expect(invalid.code).to.equal(34);
   });
 
   it("refuses writes and non-anonymous binds", async () => {

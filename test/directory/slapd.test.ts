@@ -214,6 +214,25 @@ describe("directory publishing into OpenLDAP slapd", function () {
     expect(health.checks.directory.mode).to.equal("external");
   });
 
+  it("an expired certificate is removed as a single value by the periodic reconciliation", async () => {
+    const other = await issueTestCertificate(db(), ca, { ...khai, title: "Phó Vụ trưởng" });
+    await publish(other.serial);
+    let certs = certsOf(await slapd.search(BASE, "(uid=CCCD:001099012345)", ["userCertificate;binary"]));
+    expect(certs).to.have.length(2);
+    // Time passes: the certificate's validity ends.
+    await db()("certificates").where({ serial: other.serial }).update({ not_after: new Date(Date.now() - 1000).toISOString() });
+    const report = await svc.services.directory.reconcile(db());
+    expect(report.expiredQueued).to.equal(1);
+    await svc.drainOutbox();
+    certs = certsOf(await slapd.search(BASE, "(uid=CCCD:001099012345)", ["userCertificate;binary"]));
+    expect(certs).to.have.length(1);
+    expect(certs[0].equals(second.der)).to.equal(true);
+    // Queued once only, however often the reconciliation runs.
+    await svc.services.directory.reconcile(db());
+    expect(await db()("outbox").where({ kind: "directory.unpublish" }).whereRaw("payload like ?", [`%${other.serial}%`]).count({ n: "*" }))
+      .to.deep.equal([{ n: 1 }]);
+  });
+
   it("the periodic reconciliation reports drift in /healthz", async () => {
     await new Promise<void>((resolve, reject) => {
       const p = execFile("ldapmodify", ["-x", "-H", slapd.url, "-D", slapd.rootDn, "-w", slapd.rootPw], (err, _o, stderr) => (err ? reject(new Error(stderr)) : resolve()));

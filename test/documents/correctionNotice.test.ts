@@ -3,6 +3,7 @@ import { expect } from "chai";
 import { renderCorrectionNotice } from "../../src/documents";
 import { parseFieldPath } from "../../src/documents/correctionNotice";
 import { dossier } from "./fixtures";
+import { correctionNoticeFromPayload } from "../../src/documents/module";
 import { flat, pdfFonts, pdfPages, requirePoppler } from "./pdf";
 
 const issuedAt = new Date("2026-01-07T02:00:00.000Z");
@@ -50,6 +51,37 @@ describe("documents: the correction notice (thông báo yêu cầu bổ sung h�
     expect(text).to.include("Nơi nhận:");
     expect(text).to.include("CỤC TRƯỞNG");
     expect(pdfFonts(pdf)).to.match(/Tinos-Regular/);
+  });
+
+  it("names the row of any list: certificates of a revocation, devices of a recovery", async () => {
+    const rv = dossier("revocation");
+    const raw = flat(pdfPages(await renderCorrectionNotice({ dossier: rv, issuedAt, deficiencies: [{ field: "certificates.1.serial", reason: "Số hiệu chứng thư không tồn tại." }, { field: "reason", reason: "Chưa nêu lý do." }] }), "raw"));
+    expect(raw).to.include("Danh sách chứng thư, dòng 2 (Trần Thị Bích)");
+    expect(raw).to.include("Số hiệu chứng thư");
+    expect(raw).to.include("thu hồi chứng thư chữ ký số chuyên dùng công vụ");
+    const dr = dossier("device_recovery");
+    const raw2 = flat(pdfPages(await renderCorrectionNotice({ dossier: dr, issuedAt, deficiencies: [{ field: "devices.0.serial", reason: "Số sê-ri không khớp với thiết bị." }, { field: "holder.idNumber", reason: "Thiếu số CCCD." }] }), "raw"));
+    expect(raw2).to.include("Danh sách thiết bị, dòng 1 (EP3003-20260417)");
+    expect(raw2).to.include("Số CCCD/CMND/Hộ chiếu của người sử dụng thiết bị");
+  });
+
+  it("renders the mail job's frozen snapshot (labels resolved by the review, no people lists), the same bytes on every retry", async () => {
+    const payload = {
+      key: "k1", dossierId: "0b6f7f9e-3c1a-4d59-9a51-8f0e2f6f1a11", dossierNumber: "0042/2026/HS", agencyName: "Sở Tài chính tỉnh Quảng Trị",
+      to: ["vanthu@quangtri.gov.vn"], decidedAt: "2026-02-03T03:00:00.000Z", receivedAt: "2026-02-02T02:00:00.000Z", round: 2,
+      deficiencies: [{ field: "subscribers.email", fieldLabel: "Thư điện tử công vụ", row: 2, rowLabel: "Trần Thị Bình", reason: "Thư điện tử không phải thư điện tử công vụ" }],
+      notice: { id: "0b6f7f9e-3c1a-4d59-9a51-8f0e2f6f1a11", number: "0042/2026/HS", kind: "organization", agency: { name: "Sở Tài chính tỉnh Quảng Trị", email: "vanthu@quangtri.gov.vn" }, quantity: 3, version: 4 },
+    };
+    const a = await correctionNoticeFromPayload(payload);
+    const b = await correctionNoticeFromPayload(JSON.parse(JSON.stringify(payload)));
+    expect(a.equals(b)).to.equal(true);
+    const text = flat(pdfPages(a));
+    expect(text).to.include("Hà Nội, ngày 03 tháng 02 năm 2026");
+    expect(text).to.include("cho cơ quan, tổ chức (lần 02)");
+    expect(text).to.include("Kính gửi: Sở Tài chính tỉnh Quảng Trị");
+    expect(text).to.include("0042/2026/HS ngày 02/02/2026");
+    expect(text).to.include("1. Thư điện tử công vụ – Danh sách thuê bao, dòng 2 (Trần Thị Bình):");
+    expect(text).to.include("Thư điện tử không phải thư điện tử công vụ");
   });
 
   it("is reproducible for the same input", async () => {

@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -5,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { expect } from "chai";
 import { startTestService, type TestService } from "../support/service";
 import { LoopbackSmtp } from "../support/smtp";
-import { hasCommand } from "../support/peers";
+import { hasCommand, requirePeer } from "../support/peers";
 import { individualDossier } from "../support/reviewDossiers";
 
 describe("review workflow (HTTP, real SMTP on loopback)", () => {
@@ -35,7 +36,8 @@ describe("review workflow (HTTP, real SMTP on loopback)", () => {
     return r.body as { id: string; number: string; status: string };
   };
 
-  it("takes a dossier from draft through correction, resubmission and acceptance, recording who, when and why", async () => {
+  it("takes a dossier from draft through correction, resubmission and acceptance, recording who, when and why", async function () {
+    requirePeer(this, "pdftotext", hasCommand("pdftotext"), "apt-get install poppler-utils");
     const d = await create();
     expect(d.status).to.equal("draft");
 
@@ -100,12 +102,18 @@ describe("review workflow (HTTP, real SMTP on loopback)", () => {
     expect(mail.parsed.text).to.include("Địa chỉ trụ sở: Thiếu số nhà và tên đường của trụ sở");
     expect(mail.parsed.html).to.include("Trần Thị Bình").and.include("Thiếu số nhà và tên đường của trụ sở");
     expect(mail.parsed.attachments[0].contentType).to.equal("application/pdf");
-    if (hasCommand("pdftotext")) {
+    {
       const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "n-")), "n.pdf");
       fs.writeFileSync(f, mail.parsed.attachments[0].content);
-      const text = execFileSync("pdftotext", [f, "-"], { encoding: "utf8" });
-      expect(text).to.include(d.number);
+      // The official notice from the documents engine, read back by poppler (cells wrap: flatten whitespace).
+      const text = execFileSync("pdftotext", ["-raw", f, "-"], { encoding: "utf8" }).replace(/\s+/g, " ");
+      expect(text).to.include("THÔNG BÁO").and.include(d.number);
       expect(text).to.include("Thiếu số nhà và tên đường của trụ sở");
+      expect(text).to.include("dòng 2 (Trần Thị Bình)");
+      // Stored as the dossier's correction notice, with its SHA-256, and the mail carries those bytes.
+      const docs = await svc.services.db("documents").where({ dossier_id: d.id, kind: "correction_notice" });
+      expect(docs).to.have.length(1);
+      expect(docs[0].sha256).to.equal(crypto.createHash("sha256").update(mail.parsed.attachments[0].content).digest("hex"));
     }
 
     r = await call("GET", `/api/requests/${d.id}/deficiencies`, clerk);
@@ -273,6 +281,25 @@ describe("review workflow (HTTP, real SMTP on loopback)", () => {
     // A single dossier shows its clock the same way.
     r = await call("GET", `/api/requests/${old.id}`, clerk);
     expect(r.body).to.include({ status: "under_review", overdue: true, deadlineDate: "2026-01-08", deadline: "2026-01-08T17:00:00.000Z" });
+  });
+
+  it("recomputes running deadlines when an admin changes the year's days off, and records it", async () => {
+    const d = await create(individualDossier({ people: [{ fullName: "Lý Thị Hoa", idNumber: "046185004444", email: "lthoa@hue.gov.vn" }] }));
+    let r = await call("POST", `/api/requests/${d.id}/submit`, clerk, { receivedAt: "2026-03-13T09:00:00+07:00" });
+    expect(r.body.deadlineDate).to.equal("2026-03-18");
+    r = await call("PUT", "/api/calendar/2026", svc.adminToken, {
+      nationalDayAdjacent: "2026-09-01", daysOff: [{ date: "2026-03-16", reason: "Nghỉ theo quyết định của Thủ tướng" }], workingDays: [],
+    });
+    expect(r.status).to.equal(200);
+    r = await call("GET", `/api/requests/${d.id}`, clerk);
+    expect(r.body).to.include({ deadline: "2026-03-19T17:00:00.000Z", deadlineDate: "2026-03-19" });
+    const h = await call("GET", `/api/requests/${d.id}/history`, clerk);
+    const rec = h.body.items.find((i: { action: string }) => i.action === "deadline_recomputed");
+    expect(rec).to.include({ actor: "admin", fromStatus: "received", toStatus: "received" });
+    expect(rec.note).to.include("2026");
+    await call("DELETE", "/api/calendar/2026", svc.adminToken);
+    r = await call("GET", `/api/requests/${d.id}`, clerk);
+    expect(r.body.deadlineDate).to.equal("2026-03-18");
   });
 
   it("lets a clerk record a withdrawal with a reason", async () => {

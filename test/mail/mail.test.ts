@@ -21,6 +21,12 @@ const correction = (dossierId: string, round = 1) => ({
   dossierId, dossierNumber: "HS-2026-000123", agencyName: "Sở Tài chính tỉnh Thừa Thiên Huế",
   to: ["VanThu@stc.hue.gov.vn", "nguoinhan@stc.hue.gov.vn", "vanthu@stc.hue.gov.vn"],
   decidedAt: "2026-03-05T03:15:00.000Z", receivedAt: "2026-03-04T02:00:00.000Z", round, deficiencies,
+  notice: {
+    id: dossierId, number: "HS-2026-000123", kind: "individual",
+    agency: { name: "Sở Tài chính tỉnh Thừa Thiên Huế", headOfficeAddress: "Số 3 Tôn Đức Thắng, Huế" },
+    receivedAt: "2026-03-04T02:00:00.000Z",
+    subscribers: Array.from({ length: 8 }, (_, i) => ({ fullName: i === 2 ? "Nguyễn Thị Hằng" : i === 6 ? "Trần Văn Đức" : "" })),
+  },
 });
 
 async function jobs(svc: TestService) {
@@ -78,7 +84,7 @@ describe("mail over a real SMTP server on loopback", () => {
     requirePeer(this, "pdftotext", hasCommand("pdftotext"), "apt-get install poppler-utils");
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "notice-"));
     fs.writeFileSync(path.join(dir, "n.pdf"), pdf.content);
-    const text = execFileSync("pdftotext", ["-enc", "UTF-8", path.join(dir, "n.pdf"), "-"], { encoding: "utf8" });
+    const text = execFileSync("pdftotext", ["-raw", "-enc", "UTF-8", path.join(dir, "n.pdf"), "-"], { encoding: "utf8" });
     expect(text).to.include("HS-2026-000123");
     for (const d of deficiencies) expect(text.replace(/\s+/g, " ")).to.include(d.reason.replace(/\s+/g, " "));
   });

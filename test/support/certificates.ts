@@ -101,21 +101,9 @@ export async function issueTestCertificate(db: Knex, ca: TestCa, p: PersonInput)
 
 /**
  * A real CRL signed by the test CA, stored as the status capability's `crls` table would hold it
- * (created here if that branch is not merged yet).
+ * (migrations/20261125001400_status.ts).
  */
 export async function storeTestCrl(db: Knex, ca: TestCa, revokedSerials: string[], opts: { delta?: boolean; number?: number } = {}): Promise<Buffer> {
-  if (!(await db.schema.hasTable("crls"))) {
-    // The columns of the status branch's migration 20261125001400_status.ts that matter here.
-    await db.schema.createTable("crls", (t) => {
-      t.increments("id");
-      t.string("ca_name", 64).notNullable();
-      t.bigInteger("number").notNullable();
-      t.string("kind", 8).notNullable();
-      t.string("this_update", 30).notNullable();
-      t.binary("der").notNullable();
-      t.string("sha256", 64).notNullable();
-    });
-  }
   const crl = await x509.X509CrlGenerator.create({
     issuer: ca.cert.subjectName,
     thisUpdate: new Date(),
@@ -127,6 +115,8 @@ export async function storeTestCrl(db: Knex, ca: TestCa, revokedSerials: string[
   const der = Buffer.from(crl.rawData);
   await db("crls").insert({
     ca_name: ca.name, number: opts.number ?? 1, kind: opts.delta ? "delta" : "full", this_update: nowIso(), der,
+    next_update: new Date(Date.now() + 86400_000).toISOString(), entries: revokedSerials.length,
+    revoked_total: revokedSerials.length, created_at: nowIso(),
     sha256: createHash("sha256").update(der).digest("hex"),
   });
   return der;

@@ -13,6 +13,8 @@ const execFileAsync = promisify(execFile);
  */
 export interface Slapd {
   url: string;
+  /** ldaps:// listener, when started with TLS. */
+  ldapsUrl?: string;
   port: number;
   suffix: string;
   rootDn: string;
@@ -46,7 +48,7 @@ export async function ldapsearch(url: string, base: string, filter: string, attr
   }
 }
 
-export async function startSlapd(suffix = "o=Ban Co yeu Chinh phu,c=VN"): Promise<Slapd> {
+export async function startSlapd(suffix = "o=Ban Co yeu Chinh phu,c=VN", opts: { tls?: { certFile: string; keyFile: string } } = {}): Promise<Slapd> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "chungthu-slapd-"));
   fs.mkdirSync(path.join(dir, "db"));
   const rootDn = `cn=admin,${suffix}`;
@@ -57,9 +59,11 @@ export async function startSlapd(suffix = "o=Ban Co yeu Chinh phu,c=VN"): Promis
     .replaceAll("@SUFFIX@", suffix)
     .replaceAll("@ROOT_DN@", rootDn)
     .replaceAll("@ROOT_PW@", rootPw);
-  fs.writeFileSync(path.join(dir, "slapd.conf"), conf);
+  const tlsConf = opts.tls ? `\nTLSCertificateFile ${opts.tls.certFile}\nTLSCertificateKeyFile ${opts.tls.keyFile}\n` : "";
+  fs.writeFileSync(path.join(dir, "slapd.conf"), conf + tlsConf);
   const port = await freePort();
   const url = `ldap://127.0.0.1:${port}`;
+  const ldapsUrl = opts.tls ? `ldaps://127.0.0.1:${await freePort()}` : undefined;
   let child: ChildProcess | undefined;
 
   const up = async () => {
@@ -72,10 +76,10 @@ export async function startSlapd(suffix = "o=Ban Co yeu Chinh phu,c=VN"): Promis
     throw new Error("slapd did not start");
   };
   const slapd: Slapd = {
-    url, port, suffix, rootDn, rootPw, dir,
+    url, ldapsUrl, port, suffix, rootDn, rootPw, dir,
     async start() {
       let stderr = "";
-      child = spawn("/usr/sbin/slapd", ["-d", "0", "-f", path.join(dir, "slapd.conf"), "-h", `${url}/`], { stdio: ["ignore", "ignore", "pipe"] });
+      child = spawn("/usr/sbin/slapd", ["-d", "0", "-f", path.join(dir, "slapd.conf"), "-h", ldapsUrl ? `${url}/ ${ldapsUrl}/` : `${url}/`], { stdio: ["ignore", "ignore", "pipe"] });
       child.stderr!.on("data", (d) => (stderr += d));
       try {
         await up();

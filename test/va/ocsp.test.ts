@@ -5,6 +5,7 @@ import { expect } from "chai";
 import type { TestService } from "../support/service";
 import { createTestCa } from "../support/testCa";
 import { certInfo } from "../../src/status/certInfo";
+import { ServiceKeys } from "../../src/status/serviceKeys";
 import { openssl, startStatusService, type IssuingCa } from "../support/status";
 
 /** OCSPResponse ::= SEQUENCE { responseStatus ENUMERATED, … }: the status of a DER answer. */
@@ -56,9 +57,15 @@ describe("OCSP responder (RFC 6960, RFC 5019)", function () {
     expect(a.out).to.include("leaf.pem: good");
     await ocsp(["-cert", "leaf.pem", "-no_nonce", "-respout", "b.der"]);
     expect(fs.readFileSync(path.join(dir, "a.der")).equals(fs.readFileSync(path.join(dir, "b.der")))).to.equal(true);
-    const stored = await svc.services.db("ocsp_responses").where({ serial: leaf.serial });
+    let stored = await svc.services.db("ocsp_responses").where({ serial: leaf.serial });
     expect(stored).to.have.length(1);
     expect(stored[0].cert_status).to.equal("issued");
+    // A SHA-256 CertID gets its own pre-signed response.
+    const c = await ocsp(["-sha256", "-cert", "leaf.pem", "-no_nonce"]);
+    expect(c.out).to.include("Response verify OK");
+    expect(c.out).to.include("leaf.pem: good");
+    stored = await svc.services.db("ocsp_responses").where({ serial: leaf.serial }).orderBy("hash_alg");
+    expect(stored.map((r: any) => r.hash_alg)).to.deep.equal(["sha1", "sha256"]);
   });
 
   it("answers several certificates in one request", async () => {
@@ -145,12 +152,40 @@ describe("OCSP responder (RFC 6960, RFC 5019)", function () {
     expect(cert.profile).to.equal("ocsp-responder");
   });
 
+  it("renews the responder certificate before it expires", async () => {
+    const before = await svc.services.db("service_keys").where({ purpose: "ocsp", active: true });
+    expect(before).to.have.length(1);
+    await svc.services.db("service_keys").where({ id: before[0].id }).update({ not_after: new Date(Date.now() + 10 * 86400_000).toISOString() });
+    const fresh = new ServiceKeys(svc.services); // a restart: nothing in memory
+    const key = await fresh.get("ocsp", ca.name);
+    expect(key.id).to.not.equal(before[0].id);
+    expect(key.notAfter.getTime()).to.be.greaterThan(Date.now() + 80 * 86400_000);
+    const after = await svc.services.db("service_keys").where({ purpose: "ocsp", active: true });
+    expect(after.map((r: any) => r.id)).to.deep.equal([key.id]);
+    // A key that is not due is loaded, not re-issued.
+    expect((await new ServiceKeys(svc.services).get("ocsp", ca.name)).id).to.equal(key.id);
+  });
+
   it("pre-signs responses for every issued certificate", async () => {
     const third = await ca.issue("Vũ Thị Giang");
     const n = await svc.services.status.ocsp.presign(ca.name);
     expect(n).to.be.greaterThan(0);
     const stored = await svc.services.db("ocsp_responses").where({ serial: third.serial });
     expect(stored).to.have.length(1);
+  });
+
+  it("reports stale pre-signed responses in /healthz and re-signs them on the schedule", async () => {
+    let h = (await (await svc.request("GET", "/healthz")).json()) as any;
+    expect(h.checks.ocsp.status).to.equal("ok");
+    await svc.services.db("ocsp_responses").where({ serial: other.serial }).update({ next_update: "2020-01-01T00:00:00.000Z", refresh_at: "2020-01-01T00:00:00.000Z" });
+    h = await (await svc.request("GET", "/healthz")).json();
+    expect(h.checks.ocsp.status).to.equal("degraded");
+    expect(h.checks.ocsp.critical).to.equal(false);
+    await svc.services.status.ocsp.tick();
+    h = await (await svc.request("GET", "/healthz")).json();
+    expect(h.checks.ocsp.status).to.equal("ok");
+    const row = await svc.services.db("ocsp_responses").where({ serial: other.serial }).first();
+    expect(Date.parse(row.next_update)).to.be.greaterThan(Date.now() + 90 * 3600_000);
   });
 
   it("answers malformed, truncated and random requests with an OCSP error status, never a 500", async () => {

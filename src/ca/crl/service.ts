@@ -19,6 +19,13 @@ export interface ServedCrl {
 const DELTA_MARGIN_MS = 10 * 60_000;
 const HOUR = 3600_000;
 
+/** A delta CRL lists what was revoked since its base, then what was taken off hold (removeFromCRL). */
+async function* deltaPages(db: Services["db"], caName: string, nowIso: string, since: string) {
+  yield* crls.revokedPages(db, caName, { notExpiredAt: nowIso, revokedSince: since });
+  const released = await crls.releasedFromHold(db, caName, since);
+  if (released.length) yield released;
+}
+
 /** The public path of a CA's delta CRL (documented in the README). */
 export const deltaCrlPath = (ca: string) => `/crl/${encodeURIComponent(ca)}/delta.crl`;
 export const fullCrlPath = (ca: string) => `/crl/${encodeURIComponent(ca)}.crl`;
@@ -77,7 +84,7 @@ export class CrlService {
     const since = last ? new Date(Date.parse(last.this_update) - DELTA_MARGIN_MS).toISOString() : now.toISOString();
     const delta = await buildCrl(
       { signer, number: number + 1, thisUpdate: now, nextUpdate, baseNumber },
-      crls.revokedPages(db, caName, { notExpiredAt: now.toISOString(), revokedSince: since }),
+      deltaPages(db, caName, now.toISOString(), since),
     );
     const sha = (b: Buffer) => crypto.createHash("sha256").update(b).digest("hex");
     await db.transaction(async (trx) => {

@@ -69,3 +69,21 @@ export async function* revokedPages(db: Db, caName: string, opts: { notExpiredAt
     if (rows.length < size) return;
   }
 }
+
+/**
+ * RFC 5280 §5.3.1: a certificate taken off hold since `since` is listed in a delta CRL with the
+ * reason removeFromCRL (8). The release is known from the audit log (certificate.hold_released),
+ * written by the CA core in the release's transaction; the certificate must still be valid (issued).
+ */
+export async function releasedFromHold(db: Db, caName: string, since: string): Promise<RevokedEntry[]> {
+  const rows: { serial: string; at: string }[] = await db("audit_log as a")
+    .join("certificates as c", "c.serial", "a.object_id")
+    .where("a.action", "certificate.hold_released")
+    .andWhere("a.at", ">=", since)
+    .andWhere("c.ca_name", caName)
+    .andWhere("c.status", "issued")
+    .groupBy("a.object_id")
+    .select({ serial: "a.object_id" })
+    .max({ at: "a.at" });
+  return rows.map((r) => ({ serial: r.serial, revokedAt: r.at, reason: 8, invalidityDate: null }));
+}

@@ -7,6 +7,7 @@ import { messages } from "../../messages";
 import { isIsoDate, yearOf, type IsoDate } from "./dates";
 import { WorkingCalendar, reviewDeadline, type ReviewDeadline } from "./workingCalendar";
 import { fileOverrides, yearProblem, type YearOverrides } from "./yearOverrides";
+import { recomputeRunningDeadlines } from "../review/recomputeDeadlines";
 
 export const MIN_YEAR = 2000;
 export const MAX_YEAR = 2100;
@@ -78,6 +79,7 @@ export async function replaceYear(db: Db, actor: Actor, year: number, overrides:
       actor, action: "calendar.edited", objectType: "calendar_year", objectId: String(year),
       details: { before: before ? calendarYears.overridesOf(before) : fileOverrides(year), after: overrides },
     });
+    await recomputeRunningDeadlines(trx, actor, messages.calendar.recomputed(year));
   });
 }
 
@@ -92,5 +94,6 @@ export async function resetYear(db: Db, actor: Actor, year: number): Promise<voi
       actor, action: "calendar.reset", objectType: "calendar_year", objectId: String(year),
       details: { before: calendarYears.overridesOf(before) },
     });
+    await recomputeRunningDeadlines(trx, actor, messages.calendar.recomputed(year));
   });
 }

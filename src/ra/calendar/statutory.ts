@@ -13,6 +13,10 @@ import { hungKingsDay, lunarNewYearsEve } from "./lunar";
  * Art. 111(3): a weekly rest day that falls on one of these is made up on the next working day
  * (nghỉ bù). Each year the government fixes the exact days for public servants (which day next to
  * 2/9, where the make-up days go, swaps with Saturdays); those live in data/calendar/<year>.json.
+ *
+ * Pending: Nghị quyết 80-NQ/TW (01/2026) makes 24/11 "Ngày Văn hóa Việt Nam" a paid day off once
+ * art. 112(1) is amended (Nghị quyết 30/NQ-CP tasks the amendment). Add it here, from the year the
+ * amendment takes effect; until then an admin can add the day to a year through the API.
  */
 export interface Holiday {
   date: IsoDate;

@@ -53,7 +53,9 @@ export async function reviewDossier(db: Knex, actor: Actor, id: string, input: R
         });
         await reviews.setReviewColumns(trx, id, { correction_rounds: round, deadline_date: null });
         await reviews.addDeficiencies(trx, id, round, list, at, actor.username);
-        await enqueueCorrectionRequest(trx, { ...snapshotOf(current, actor, at), round, deficiencies: list, notice: noticeSnapshotOf(current) });
+        await enqueueCorrectionRequest(trx, {
+          ...snapshotOf(current, actor, at), round, deficiencies: list, dossierVersion: d.version, notice: noticeSnapshotOf(current, list),
+        });
         return d;
       }
       case "accept": {

@@ -49,12 +49,11 @@ const IDENTITY_PREFIX = /^(CCCD|CMND|CMT|CC|HC|PP|PASSPORT)\s*[:\-]/i;
 /** Masks a value that carries an identity number; other values pass through. */
 export function maskIfIdentity(type: string, value: string): string {
   if (IDENTITY_PREFIX.test(value)) return maskIdentity(value.replace(/^(\w+)\s*[:\-]\s*/, (_, p: string) => `${p.toUpperCase()}:`));
-  if ((type === UID || type === "UID" || type === SERIAL_NUMBER) && /\d{6,}/.test(value)) {
-    // A UID that is not a known non-personal code (MST: tax code, MNS: budget code) is masked.
-    if (/^(MST|MNS|MQHNS)\s*:/i.test(value)) return value;
-    return maskIdentity(value);
-  }
-  return value;
+  // Tax and budget codes (MST:, MNS:) identify organisations and are public.
+  if (/^(MST|MNS|MQHNS)\s*:/i.test(value)) return value;
+  if ((type === UID || type === "UID" || type === SERIAL_NUMBER) && /\d{6,}/.test(value)) return maskIdentity(value);
+  // A CMND (9 digits) or CCCD (12 digits) written into any other field.
+  return value.replace(/(?<!\d)(\d{9}|\d{12})(?!\d)/g, (d) => maskIdentity(d));
 }
 
 const curves: Record<string, string> = {
@@ -95,7 +94,7 @@ export function statusView(row: CertificateStatusRow, now = new Date()): StatusV
   return {
     state: s.state,
     label: m.states[s.state],
-    reason: s.state === "revoked" ? m.reasons[s.reason ?? 0] ?? m.reasons[0] : undefined,
+    reason: s.state === "revoked" || s.state === "on_hold" ? m.reasons[s.reason ?? 0] ?? m.reasons[0] : undefined,
     revokedAt: s.revokedAt,
   };
 }
@@ -109,8 +108,35 @@ export function nameLabel(name: X509Certificate["issuerName"], fallback: string)
   return parts.O && !parts.CN.includes(parts.O) ? `${parts.CN} — ${parts.O}` : parts.CN;
 }
 
-/** Parses DER into the public view (one ASN.1 parse); throws on bytes that are not a certificate. */
-export function certificateView(bytes: Uint8Array, statusRow?: CertificateStatusRow & { sha256?: string | null }): CertificateView {
+/**
+ * The parsed part of a view depends only on the DER, which never changes for a serial: keep the
+ * most recent ones (a search page shows up to 50 certificates; parsing is most of its cost).
+ */
+const parsedViews = new Map<string, CertificateView>();
+const PARSED_VIEWS_MAX = 5000;
+
+/** The public view of a certificate with its status now; throws on bytes that are not one. */
+export function certificateView(
+  bytes: Uint8Array,
+  statusRow?: CertificateStatusRow & { sha256?: string | null },
+  /** false for an uploaded certificate: nothing of an upload is kept, not even in memory. */
+  keep = true,
+): CertificateView {
+  const sha256 = statusRow?.sha256 ?? crypto.createHash("sha256").update(bytes).digest("hex");
+  if (!keep) return { ...parseView(bytes, sha256), status: statusRow ? statusView(statusRow) : undefined };
+  let parsed = parsedViews.get(sha256);
+  if (parsed) {
+    parsedViews.delete(sha256);
+  } else {
+    parsed = parseView(bytes, sha256);
+    if (parsedViews.size >= PARSED_VIEWS_MAX) parsedViews.delete(parsedViews.keys().next().value!);
+  }
+  parsedViews.set(sha256, parsed);
+  return { ...parsed, status: statusRow ? statusView(statusRow) : undefined };
+}
+
+/** Parses DER into the status-free part of the view (one ASN.1 parse); throws on a malformed one. */
+export function parseView(bytes: Uint8Array, sha256: string): CertificateView {
   const der = Uint8Array.from(bytes);
   const asn = AsnConvert.parse(der, Certificate);
   const tbs = asn.tbsCertificate;
@@ -142,7 +168,6 @@ export function certificateView(bytes: Uint8Array, statusRow?: CertificateStatus
       }
     }
   }
-  const sha256 = statusRow?.sha256 ?? crypto.createHash("sha256").update(der).digest("hex");
   return {
     serial: Buffer.from(tbs.serialNumber).toString("hex").replace(/^0+(?=.)/, ""),
     subject,
@@ -154,6 +179,5 @@ export function certificateView(bytes: Uint8Array, statusRow?: CertificateStatus
     notAfter: tbs.validity.notAfter.getTime().toISOString(),
     keyType: keyTypeOf(asn),
     sha256: colonHex(sha256),
-    status: statusRow ? statusView(statusRow) : undefined,
   };
 }

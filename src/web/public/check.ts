@@ -3,7 +3,7 @@ import type { ApiRouter } from "../../http/route";
 import { parseMultipart } from "../../http/multipart";
 import { messages } from "../../messages";
 import { checkCertificate, readCertificateBytes } from "../../va/checkCertificate";
-import { certificateView } from "./certificateView";
+import { certificateView, parseView } from "./certificateView";
 import { cache, limit, page, render } from "./pages";
 
 const m = messages.publicSite;
@@ -32,6 +32,12 @@ export function checkRoutes(api: ApiRouter): void {
       limit(ctx, "check");
       const bytes = submittedCertificate(ctx.request.rawBody ?? Buffer.alloc(0), ctx.get("content-type"), ctx.request.body);
       const der = readCertificateBytes(bytes);
+      // What the page shows is parsed before any check: a malformed part is a 400 too.
+      try {
+        parseView(der, "");
+      } catch {
+        throw new DomainError("not_a_certificate", m.checkNotCertificate);
+      }
       const result = await checkCertificate(ctx.services.db, der);
       render(ctx, "public/check.njk", {
         title: "Kết quả kiểm tra chứng thư số",
@@ -40,7 +46,7 @@ export function checkRoutes(api: ApiRouter): void {
           verdict: result.verdict,
           verdictText: result.verdict === "valid" ? m.verdictValid : result.verdict === "foreign" ? m.verdictForeign : m.verdictInvalid,
           steps: result.steps,
-          cert: certificateView(result.der, result.row),
+          cert: certificateView(result.der, result.row, false),
         },
       });
     }, { template: "public/check.njk", data: { title: "Kiểm tra chứng thư số trực tuyến", maxKb: CHECK_MAX_BYTES / 1024 } }),

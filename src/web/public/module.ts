@@ -7,7 +7,7 @@ import { searchRoutes } from "./search";
 import { certificateRoutes } from "./certificate";
 import { repositoryRoutes } from "./repository";
 import { checkRoutes } from "./check";
-import { fillSearchText } from "../../store/publicCertificates";
+import { fillPublicSearchText } from "../../store/publicCertificates";
 
 const cssPath = path.join(templatesDir, "web/static/site.css");
 
@@ -18,8 +18,8 @@ const cssPath = path.join(templatesDir, "web/static/site.css");
 export const publicSite: Module = {
   name: "public-site",
   async start(s) {
-    // Rows issued before search_text was kept get it now; new ones on their first search.
-    await fillSearchText(s.db);
+    // Rows published before this version get public_search_text now; new ones on the first search.
+    await fillPublicSearchText(s.db);
   },
   routes(api) {
     const css = fs.readFileSync(cssPath);

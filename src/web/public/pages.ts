@@ -1,6 +1,6 @@
 import type Koa from "koa";
 import { DomainError } from "../../errors";
-import { statusOfKind } from "../../http/errors";
+import { scrubbed, statusOfKind } from "../../http/errors";
 import { RateLimiter } from "../../http/rateLimit";
 import { messages } from "../../messages";
 import type { Config } from "../../config";
@@ -18,10 +18,6 @@ export const cache = {
   short: "public, max-age=60",
   /** The repository page: CRL dates change a few times a day. */
   repository: "public, max-age=300",
-  /** A published certificate's bytes never change. */
-  certificate: "public, max-age=86400",
-  /** CA certificates change only at a key ceremony. */
-  caCertificate: "public, max-age=604800",
   /** A miss: may be published any minute. */
   revalidate: "no-cache",
   /** The check page answers about an uploaded file: never kept anywhere. */
@@ -57,8 +53,13 @@ export function page(
     try {
       await handler(ctx);
     } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
       ctx.set("Cache-Control", cache.none);
+      if (!(err instanceof DomainError)) {
+        // Logged without the request body (an uploaded certificate is never kept, not even in logs).
+        ctx.services.log.error({ err: scrubbed(err), path: ctx.path, method: ctx.method }, "public page failed");
+        renderPage(ctx as unknown as Koa.Context, "public/error.njk", { title: m.errorTitle, message: messages.common.internal, code: "internal_error" }, 500);
+        return;
+      }
       if (err.kind === "rate_limited") {
         const wait = Number(err.details.retryAfter ?? 60);
         ctx.set("Retry-After", String(wait));
@@ -77,7 +78,8 @@ export function page(
 /** The view of a published row: parsed from its DER, with its status now. */
 export const publishedView = (row: PublishedCertificateRow): CertificateView & { links: { der: string; pem: string } } => ({
   ...certificateView(row.der, row),
-  links: { der: `/chung-thu/${row.serial}.cer`, pem: `/chung-thu/${row.serial}.pem` },
+  // The public PKI endpoints of the ca capability (design.md §3).
+  links: { der: `/certificates/${row.serial}`, pem: `/certificates/${row.serial}.pem` },
 });
 
 export const render = (ctx: ApiContext, template: string, data: Record<string, unknown>, status = 200) =>

@@ -1,11 +1,9 @@
 import crypto from "node:crypto";
-import { DomainError } from "../../errors";
 import type { ApiRouter } from "../../http/route";
 import { messages } from "../../messages";
 import * as store from "../../store/publicCertificates";
 import type { Config } from "../../config";
 import { colonHex, nameLabel } from "./certificateView";
-import { toPem } from "./certificate";
 import x509 = require("../../ca/x509lib");
 import { cache, page, render } from "./pages";
 
@@ -38,7 +36,8 @@ export function repositoryRoutes(api: ApiRouter): void {
           notAfter: cert.notAfter.toISOString(),
           sha256: colonHex(crypto.createHash("sha256").update(ca.certificate).digest("hex")),
           serial: cert.serialNumber.toLowerCase(),
-          links: { der: `/kho-luu-tru/ca/${ca.name}.crt`, pem: `/kho-luu-tru/ca/${ca.name}.pem` },
+          // The ca capability's public endpoints (design.md §3).
+          links: { der: `/ca/${ca.name}.crt`, pem: `/ca/${ca.name}.pem`, chain: `/ca/${ca.name}/chain.pem` },
         };
       });
       const crls = await store.listCurrentCrls(db);
@@ -51,7 +50,7 @@ export function repositoryRoutes(api: ApiRouter): void {
           crl: crls.find((c) => c.caName === ca.name && !c.delta),
           deltaCrl: crls.find((c) => c.caName === ca.name && c.delta),
           crlUrl: `${base}/crl/${ca.name}.crl`,
-          deltaCrlUrl: `${base}/crl/${ca.name}-delta.crl`,
+          deltaCrlUrl: `${base}/crl/${ca.name}/delta.crl`,
         })),
         notPublished: m.notPublished,
         ocspUrl: `${base}/ocsp`,
@@ -59,24 +58,6 @@ export function repositoryRoutes(api: ApiRouter): void {
         ldapUrl: directoryAddress(config) ?? m.directoryOff,
         ldapBase: config.LDAP_BASE_DN,
       });
-    }),
-  });
-
-  api.add({
-    method: "get", path: "/kho-luu-tru/ca/:file", summary: "CA certificate download", docs: false,
-    handler: page(async (ctx) => {
-      const match = /^([a-z0-9][a-z0-9._-]{0,63})\.(crt|cer|pem)$/i.exec(String(ctx.params.file));
-      const ca = match ? await store.getCa(ctx.services.db, match[1]) : undefined;
-      if (!match || !ca) throw new DomainError("ca_not_found", m.caNotFound, {}, "not_found");
-      ctx.set("Cache-Control", cache.caCertificate);
-      ctx.set("Content-Disposition", `attachment; filename="${ca.name}.${match[2].toLowerCase()}"`);
-      if (match[2].toLowerCase() === "pem") {
-        ctx.type = "application/x-pem-file";
-        ctx.body = toPem(ca.certificate);
-      } else {
-        ctx.type = "application/pkix-cert";
-        ctx.body = Buffer.from(ca.certificate);
-      }
     }),
   });
 }

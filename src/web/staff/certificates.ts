@@ -12,7 +12,7 @@ import { REASON_NAMES, type RevocationReason } from "../../ca/revocation";
 import { presentCertificate } from "../../http/routes/certificates/present";
 import { presentDossier } from "../../http/routes/requests/present";
 import { certificateView, statusView } from "../public/certificateView";
-import { toPem } from "../public/certificate";
+import { toPem } from "../../ca/x509/certificate";
 import { subscribersOf } from "../../ra/dossiers/schema";
 import { dossierOf } from "./dossiers";
 import { unaccent } from "../../ca/subject";

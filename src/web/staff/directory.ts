@@ -4,7 +4,7 @@ import { Client } from "ldapts";
 import type { Services } from "../../service";
 import { addPage, view } from "./page";
 import { dnKey } from "../../directory/dn";
-import { normalizeFilter } from "../../directory/index";
+import { normalizeFilter } from "../../directory/searchIndex";
 import { certificateView } from "../public/certificateView";
 
 /** RFC 4515 escaping of a value typed by a person. */

@@ -127,6 +127,27 @@ describe("CRLs (RFC 5280)", function () {
     expect(jobs.map((j: any) => j.dedupe_key)).to.deep.equal([`directory.publishCrl:${ca.name}:1`, `directory.publishCrl:${ca.name}:3`]);
   });
 
+  it("lists a certificate on hold, and a released one in the delta CRL as removeFromCRL (§5.3.1)", async () => {
+    const held = await ca.issue("Ngô Thị Hoa");
+    fs.writeFileSync(path.join(dir, "held.pem"), held.pem);
+    await ca.revoke(held.serial, 6);
+    await svc.drainOutbox();
+    await fetchCrl(`/crl/${ca.name}.crl`, "held.crl");
+    let v = await openssl(["verify", "-crl_check", "-CAfile", "ca.pem", "-CRLfile", "held.crl.pem", "held.pem"], { cwd: dir });
+    expect(v.out).to.include("certificate revoked");
+    let t = await openssl(["crl", "-in", "held.crl.pem", "-text", "-noout"], { cwd: dir });
+    expect(t.out).to.include("Certificate Hold");
+    await ca.revoke(held.serial, 8); // removeFromCRL: the hold is lifted
+    await svc.drainOutbox();
+    await fetchCrl(`/crl/${ca.name}.crl`, "released.crl");
+    v = await openssl(["verify", "-crl_check", "-CAfile", "ca.pem", "-CRLfile", "released.crl.pem", "held.pem"], { cwd: dir });
+    expect(v.out).to.include("held.pem: OK");
+    await fetchCrl(`/crl/${ca.name}/delta.crl`, "released-delta.crl");
+    t = await openssl(["crl", "-in", "released-delta.crl.pem", "-text", "-noout"], { cwd: dir });
+    expect(t.out).to.include(held.serial.toUpperCase());
+    expect(t.out).to.include("Remove From CRL");
+  });
+
   it("reports a missed nextUpdate in /healthz as degraded, not critical", async () => {
     await svc.services.status.crl.tick(); // the schedule: the root's CRL (ARL) too
     let h = (await (await svc.request("GET", "/healthz")).json()) as any;

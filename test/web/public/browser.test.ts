@@ -86,7 +86,7 @@ describe("public website in Chromium", function () {
     const direct = await svc.request("GET", `/chung-thu/${hang.serial}`);
     expect(direct.status).to.equal(404);
     expect(await direct.text()).to.contain("Không tìm thấy chứng thư số đã công bố");
-    expect((await svc.request("GET", `/chung-thu/${hang.serial}.cer`)).status).to.equal(404);
+    expect((await svc.request("GET", `/tra-cuu?q=${hang.serial}`)).headers.get("cache-control")).to.equal("no-cache");
   });
 
   it("finds it after handover by serial, e-mail and unaccented name", async () => {
@@ -120,11 +120,15 @@ describe("public website in Chromium", function () {
     expect(text).to.contain("còn hiệu lực");
     await page.screenshot({ path: path.join(screens, "certificate.png"), fullPage: true });
 
-    const der = await svc.request("GET", `/chung-thu/${hang.serial}.cer`);
+    // The download links lead to the public PKI endpoints, which give the same bytes.
+    const derHref = await page.getByRole("link", { name: "Tệp DER (.cer)" }).getAttribute("href");
+    const pemHref = await page.getByRole("link", { name: "Tệp PEM (.pem)" }).getAttribute("href");
+    expect([derHref, pemHref]).to.deep.equal([`/certificates/${hang.serial}`, `/certificates/${hang.serial}.pem`]);
+    const der = await svc.request("GET", derHref!);
     expect(der.headers.get("content-type")).to.equal("application/pkix-cert");
     expect(der.headers.get("cache-control")).to.equal("public, max-age=86400");
     expect(Buffer.from(await der.arrayBuffer()).equals(hang.der)).to.equal(true);
-    const pem = await (await svc.request("GET", `/chung-thu/${hang.serial}.pem`)).text();
+    const pem = await (await svc.request("GET", pemHref!)).text();
     const back = execFileSync("openssl", ["x509", "-outform", "DER"], { input: pem });
     expect(back.equals(hang.der)).to.equal(true);
     const htmlPage = await svc.request("GET", `/chung-thu/${hang.serial}`);
@@ -256,12 +260,38 @@ describe("public website in Chromium", function () {
     expect(text).to.contain(opensslFingerprint(cas.root.der)).and.contain(opensslFingerprint(cas.issuing.der));
     expect(text).to.contain("https://ca.example.gov.vn/ocsp").and.contain("https://ca.example.gov.vn/tsa").and.contain("chưa phát hành");
     await page.screenshot({ path: path.join(screens, "repository.png"), fullPage: true });
-    const crt = await svc.request("GET", "/kho-luu-tru/ca/issuing-test.crt");
-    expect(crt.headers.get("cache-control")).to.equal("public, max-age=604800");
+    // The status capability's crls table (created here if it has not landed yet): the newest
+    // complete and delta CRL of each CA are listed with their dates.
+    const db = svc.services.db;
+    if (!(await db.schema.hasTable("crls"))) {
+      await db.schema.createTable("crls", (t) => {
+        t.increments("id"); t.string("ca_name", 64).notNullable(); t.bigInteger("number").notNullable(); t.string("kind", 8).notNullable();
+        t.bigInteger("base_number"); t.string("this_update", 30).notNullable(); t.string("next_update", 30).notNullable();
+        t.integer("entries").notNullable(); t.integer("revoked_total").notNullable(); t.string("max_revoked_at", 30);
+        t.binary("der").notNullable(); t.string("sha256", 64).notNullable(); t.string("created_at", 30).notNullable();
+      });
+    }
+    const crl = (number: number, kind: string, thisUpdate: string, nextUpdate: string) => ({
+      ca_name: "issuing-test", number, kind, base_number: kind === "delta" ? 7 : null, this_update: thisUpdate, next_update: nextUpdate,
+      entries: 0, revoked_total: 0, der: Buffer.from([0x30, 0]), sha256: "00", created_at: thisUpdate,
+    });
+    await db("crls").insert([
+      crl(6, "full", "2026-11-24T01:00:00Z", "2026-11-25T01:00:00Z"),
+      crl(7, "full", "2026-11-25T01:00:00Z", "2026-11-26T01:00:00Z"),
+      crl(8, "delta", "2026-11-25T02:00:00Z", "2026-11-25T03:00:00Z"),
+    ]);
+    await page.goto(`${svc.url}/kho-luu-tru`);
+    const section = (await page.locator("section.ca", { hasText: "issuing-test" }).textContent())!.replace(/\s+/g, " ");
+    expect(section).to.contain("https://ca.example.gov.vn/crl/issuing-test.crl (số 7)").and.contain("Phát hành: 08:00 25/11/2026; lần cập nhật tiếp theo: 08:00 26/11/2026");
+    expect(section).to.contain("https://ca.example.gov.vn/crl/issuing-test/delta.crl (số 8)").and.contain("lần cập nhật tiếp theo: 10:00 25/11/2026");
+    await page.screenshot({ path: path.join(screens, "repository.png"), fullPage: true });
+    const href = await page.locator("a[href='/ca/issuing-test.crt']").getAttribute("href");
+    const crt = await svc.request("GET", href!);
+    expect(crt.headers.get("cache-control")).to.match(/max-age=\d{5,}/);
     expect(Buffer.from(await crt.arrayBuffer()).equals(cas.issuing.der)).to.equal(true);
-    const pem = await (await svc.request("GET", "/kho-luu-tru/ca/root-test.pem")).text();
+    const pem = await (await svc.request("GET", "/ca/root-test.pem")).text();
     expect(execFileSync("openssl", ["x509", "-outform", "DER"], { input: pem }).equals(cas.root.der)).to.equal(true);
-    expect((await svc.request("GET", "/kho-luu-tru/ca/nope.crt")).status).to.equal(404);
+    expect((await svc.request("GET", "/kho-luu-tru")).headers.get("cache-control")).to.equal("public, max-age=300");
   });
 
   it("never shows an identity number in clear on any public page or answer", async () => {

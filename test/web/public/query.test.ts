@@ -34,6 +34,9 @@ describe("public lookup query", () => {
     expect(maskIfIdentity("0.9.2342.19200300.100.1.1", "HC:B1234567")).to.equal("HC:*****567");
     expect(maskIfIdentity("0.9.2342.19200300.100.1.1", "MST:0101234567")).to.equal("MST:0101234567");
     expect(maskIfIdentity("CN", "Nguyễn Thị Hằng")).to.equal("Nguyễn Thị Hằng");
+    expect(maskIfIdentity("CN", "Nguyễn Thị Hằng 001203004567")).to.equal("Nguyễn Thị Hằng *********567");
+    expect(maskIfIdentity("OU", "CMND 123456789, phòng 12")).to.equal("CMND ******789, phòng 12");
+    expect(maskIfIdentity("O", "Sở Tài chính, MST 0101234567")).to.equal("Sở Tài chính, MST 0101234567");
   });
 });
 

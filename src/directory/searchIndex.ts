@@ -96,7 +96,8 @@ export class SearchTimeLimitExceeded extends Error {}
 export class DirectoryIndex {
   private entries = new Map<string, IndexedEntry>();
   private children = new Map<string, Set<string>>();
-  private eq = new Map<string, Map<string, Set<string>>>();
+  /** attribute → value → the key of the one entry holding it, or a Set of keys (most values are unique). */
+  private eq = new Map<string, Map<string, string | Set<string>>>();
 
   get size() {
     return this.entries.size;
@@ -122,21 +123,29 @@ export class DirectoryIndex {
     const view: Record<string, string[]> = {};
     for (const [name, values] of Object.entries(entry.attributes)) {
       const b = baseName(name);
-      (view[b] ??= []).push(...values.map((v) => (Buffer.isBuffer(v) ? BINARY_MARKER : normalizeValue(v))));
+      (view[b] ??= []).push(...values.map((v) => {
+        if (Buffer.isBuffer(v)) return BINARY_MARKER;
+        const n = normalizeValue(v);
+        return n === v ? v : n; // share the string when normalising changed nothing
+      }));
     }
-    const e: IndexedEntry = { dn: entry.dn, key, parent: dnKey(rdns.slice(1)), attributes: entry.attributes, view };
+    let parent = dnKey(rdns.slice(1));
+    let kids = this.children.get(parent);
+    if (!kids) this.children.set(parent, (kids = new Set()));
+    else parent = this.entries.get(parent)?.key ?? parent; // share the parent's key string
+    const e: IndexedEntry = { dn: entry.dn, key, parent, attributes: entry.attributes, view };
     this.entries.set(key, e);
-    let kids = this.children.get(e.parent);
-    if (!kids) this.children.set(e.parent, (kids = new Set()));
     kids.add(key);
     for (const [attr, values] of Object.entries(view)) {
       if (!INDEXED.has(attr)) continue;
       let byValue = this.eq.get(attr);
       if (!byValue) this.eq.set(attr, (byValue = new Map()));
       for (const v of values) {
-        let set = byValue.get(v);
-        if (!set) byValue.set(v, (set = new Set()));
-        set.add(key);
+        const cur = byValue.get(v);
+        if (cur === undefined) byValue.set(v, key);
+        else if (typeof cur === "string") {
+          if (cur !== key) byValue.set(v, new Set([cur, key]));
+        } else cur.add(key);
       }
     }
   }
@@ -155,9 +164,15 @@ export class DirectoryIndex {
       const byValue = this.eq.get(attr);
       if (!byValue) continue;
       for (const v of values) {
-        const set = byValue.get(v);
-        set?.delete(e.key);
-        if (set && set.size === 0) byValue.delete(v);
+        const cur = byValue.get(v);
+        if (cur === undefined) continue;
+        if (typeof cur === "string") {
+          if (cur === e.key) byValue.delete(v);
+        } else {
+          cur.delete(e.key);
+          if (cur.size === 1) byValue.set(v, cur.values().next().value!);
+          else if (cur.size === 0) byValue.delete(v);
+        }
       }
     }
   }
@@ -185,16 +200,19 @@ export class DirectoryIndex {
     return "";
   }
 
-  private plan(f: any): Set<string> | null {
+  /** Candidate keys for a filter from the equality indexes, or null when it needs a scan. */
+  private plan(f: any): ReadonlySet<string> | string[] | null {
     const name = f?.constructor?.name;
     if (name === "EqualityFilter" && INDEXED.has(f.attribute)) {
-      return this.eq.get(f.attribute)?.get(asString(f.value)) ?? new Set();
+      const hit = this.eq.get(f.attribute)?.get(asString(f.value));
+      return hit === undefined ? [] : typeof hit === "string" ? [hit] : hit;
     }
     if (name === "AndFilter") {
-      let best: Set<string> | null = null;
+      let best: ReadonlySet<string> | string[] | null = null;
+      const size = (p: ReadonlySet<string> | string[]) => (Array.isArray(p) ? p.length : p.size);
       for (const c of f.filters) {
         const p = this.plan(c);
-        if (p && (!best || p.size < best.size)) best = p;
+        if (p && (!best || size(p) < size(best))) best = p;
       }
       return best;
     }

@@ -1,8 +1,8 @@
 /**
  * Public lookup under load: 100,000 published certificates, 16 connections, autocannon.
- * Prints requests/s and p99 latency for a name search (unaccented words over search_text), an
+ * Prints requests/s and p99 latency for a name search (unaccented words over public_search_text), an
  * e-mail lookup and a serial lookup, each as a ratio against the home page measured in the same
- * run (a static render: the reference). Run: node --import tsx bench/public-search.ts
+ * run (a static render: the reference). Run: npm run bench public-search
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -13,6 +13,7 @@ import { loadConfig } from "../src/config";
 import { startService } from "../src/service";
 import { certificateSearchText } from "../src/text/searchKey";
 import * as store from "../src/store/publicCertificates";
+import { fmt, machine, report } from "./lib";
 import { issueTestCertificate, makeTestCas } from "../test/support/pki";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
@@ -65,7 +66,7 @@ async function main() {
       const p = pick(pool, j);
       batch.push({
         serial, ca_name: issuing.name, status: j % 50 === 0 ? "revoked" : "issued", profile: "official-person",
-        subject_cn: cn, subject_o: o, email: `user${j}@bench.gov.vn`, search_text: certificateSearchText(cn, o),
+        subject_cn: cn, subject_o: o, email: `user${j}@bench.gov.vn`, public_search_text: certificateSearchText(cn, o),
         der: p.der, sha256: p.sha256, not_before: p.notBefore, not_after: p.notAfter,
         revoked_at: j % 50 === 0 ? now : null, revocation_reason: j % 50 === 0 ? 1 : null,
         handed_over_at: now, published_at: now, created_at: now,
@@ -79,11 +80,11 @@ async function main() {
     for (const words of [["nguyen", "thi", "hang"], ["khong", "co", "ai"]]) {
       const t0 = performance.now();
       for (let i = 0; i < 20; i++) await store.findPublishedByText(db, words, 51);
-      console.log(`store.findPublishedByText(${words.join(" ")}): ${((performance.now() - t0) / 20).toFixed(2)} ms/query`);
+      process.stderr.write(`store.findPublishedByText(${words.join(" ")}): ${((performance.now() - t0) / 20).toFixed(2)} ms/query\n`);
     }
     const t1 = performance.now();
-    for (let i = 0; i < 20; i++) await store.fillSearchText(db);
-    console.log(`store.fillSearchText with nothing to fill: ${((performance.now() - t1) / 20).toFixed(2)} ms`);
+    for (let i = 0; i < 20; i++) await store.fillPublicSearchText(db);
+    process.stderr.write(`store.fillPublicSearchText with nothing to fill: ${((performance.now() - t1) / 20).toFixed(2)} ms\n`);
   }
   const base = svc.url;
   const results = [
@@ -94,13 +95,17 @@ async function main() {
     await measure(`${base}/tra-cuu?q=user4242%40bench.gov.vn`, "search by e-mail"),
     await measure(`${base}/tra-cuu?q=${someSerial}`, "search by serial"),
   ];
-  const ref = results[0].rps;
-  const cpus = os.cpus();
-  console.log(`public search — ${ROWS} published certificates (${loadSeconds} s to load), 16 connections, ${DURATION} s each, ${db.client.config.client}`);
-  console.log(`machine: ${cpus.length} × ${cpus[0]?.model ?? "cpu"}, node ${process.version}`);
+  const ref = results[0];
+  process.stderr.write(`public search — ${ROWS} published certificates (${loadSeconds} s to load), 16 connections, ${DURATION} s each, ${db.client.config.client}\nmachine: ${machine()}\n`);
   for (const r of results) {
-    console.log(`${r.title.padEnd(48)} ${r.rps.toFixed(0).padStart(7)} req/s  p99 ${String(r.p99).padStart(5)} ms  ratio ${(r.rps / ref).toFixed(3)}${r.errors ? `  errors ${r.errors}` : ""}`);
+    process.stderr.write(`${r.title.padEnd(48)} ${r.rps.toFixed(0).padStart(7)} req/s  p99 ${String(r.p99).padStart(5)} ms  ratio ${(r.rps / ref.rps).toFixed(3)}${r.errors ? `  errors ${r.errors}` : ""}\n`);
   }
+  report(results.slice(1).map((r) => ({
+    path: `GET /tra-cuu: ${r.title}, ${fmt(ROWS)} published, 16 in flight`,
+    figure: `${fmt(r.rps)} req/s, p99 ${r.p99} ms${r.errors ? `, ${r.errors} errors` : ""}`,
+    reference: `home page ${fmt(ref.rps)} req/s, p99 ${ref.p99} ms`,
+    ratio: (r.rps / ref.rps).toFixed(3),
+  })));
   await svc.stop();
   fs.rmSync(dir, { recursive: true, force: true });
 }
