@@ -228,6 +228,9 @@ describe("certificate issuance", function () {
     expect(old.replacedBy).to.equal(renewed.serial);
     expect(old.status).to.equal("issued");
     expect((await post(`/api/certificates/${renewed.serial}/renew`, { years: 4 })).status).to.equal(400);
+    const twice = await post(`/api/certificates/${first.serial}/renew`, {});
+    expect(twice.status).to.equal(409);
+    expect(((await twice.json()) as { error: { code: string } }).error.code).to.equal("already_replaced");
   });
 
   it("changes information: new subject, old certificate revoked as affiliationChanged", async () => {
