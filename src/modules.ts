@@ -8,9 +8,9 @@ import { dossiersModule } from "./ra/dossiers/module";
 import { reviewModule } from "./ra/review/module";
 import { documentsModule } from "./documents/module";
 import { ca } from "./ca/module";
+import { devices } from "./ra/devices/module";
 import { directory } from "./directory/module";
 import { statusModule } from "./status/module";
-import { devices } from "./ra/devices/module";
 
 /** The capabilities of the service, in start order. Each is one folder under src/. */
 export const modules: Module[] = [

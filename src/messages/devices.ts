@@ -1,5 +1,7 @@
 /** Vietnamese texts of key-storage devices, recovery and handover. */
 export const devices = {
+  handoverNotReady: (number: string, status: string) =>
+    `Hồ sơ ${number} chưa được cấp chứng thư số (trạng thái hiện tại: "${status}"); chưa thể hẹn bàn giao.`,
   transitionNeedsCommand: (to: string) =>
     `Trạng thái "${to}" chỉ đạt được qua thao tác riêng (nạp chứng thư, bàn giao, khóa, khôi phục), không chuyển trực tiếp.`,
   handoverReceiverRequired: "Cần ghi người nhận bàn giao (họ tên, chức vụ, cơ quan, số định danh).",

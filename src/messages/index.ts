@@ -10,10 +10,10 @@ import { dossiers } from "./dossiers";
 import { review } from "./review";
 import { documents } from "./documents";
 import { ca } from "./ca";
+import { devices } from "./devices";
 import { directory } from "./directory";
 import { status } from "./status";
 import { publicSite } from "./publicSite";
-import { devices } from "./devices";
 import { staffMessages as staff } from "./staff";
 
 export const messages = {
@@ -26,8 +26,8 @@ export const messages = {
   documents,
   ca,
   directory,
+  devices,
   status,
   publicSite,
-  devices,
   staff,
 };

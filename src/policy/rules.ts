@@ -37,3 +37,7 @@ export {};
 // Key-storage devices, recovery and handover: the device officer manages, others read
 allow("device_officer", ["device.create", "device.import", "device.transition", "device.attach", "device.lock", "device.recover", "handover.create"]);
 allow(["admin", "clerk", "reviewer", "ca_operator", "device_officer", "auditor"], ["device.read", "handover.read"]);
+// The device station issues onto a token: a device officer may have an accepted dossier's
+// certificate issued from a CSR signed on the device (never a server-side key).
+allow("device_officer", "certificate.issue", (_actor, input?: { dossierId?: string; key?: { csr?: string } }) =>
+  input === undefined || (Boolean(input.dossierId) && typeof input.key?.csr === "string"));

@@ -171,3 +171,13 @@ export function writeCertificate(session: graphene.Session, der: Buffer, id: Buf
 
 export const findPrivateKeys = (session: graphene.Session, id?: Buffer) =>
   session.find({ class: graphene.ObjectClass.PRIVATE_KEY, ...(id ? { id } : {}) });
+
+/**
+ * C_InitToken: wipes the token and sets the SO PIN and label. Called through pkcs11js directly:
+ * graphene's Slot.initToken post-processes a return value that pkcs11js no longer gives and throws
+ * after the token was initialised.
+ */
+export function initToken(slot: graphene.Slot, soPin: string, label: string): void {
+  const lib = (slot as unknown as { lib: pkcs11js.PKCS11 }).lib;
+  lib.C_InitToken(slot.handle, soPin, label);
+}

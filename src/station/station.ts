@@ -71,7 +71,7 @@ export async function enrol(o: EnrolOptions): Promise<EnrolResult> {
       if (!o.soPin) throw new p11.StationError("Cần mã PIN quản trị (SO PIN) để khởi tạo token.");
       const existing = p11.listTokens(m).some((t) => t.initialized && t.label === o.label);
       slot = existing ? p11.slotByLabel(m, o.label) : p11.blankSlot(m);
-      slot.initToken(o.soPin, o.label);
+      p11.initToken(slot, o.soPin, o.label);
       slot = p11.slotByLabel(m, o.label);
     } else {
       slot = p11.slotByLabel(m, o.label);
@@ -175,7 +175,7 @@ export async function recover(o: RecoverOptions) {
   p11.withModule(o.module, (m) => {
     let slot = p11.slotByLabel(m, o.label);
     if (check.method === "reinitialize") {
-      slot.initToken(o.soPin, o.label);
+      p11.initToken(slot, o.soPin, o.label);
       slot = p11.slotByLabel(m, o.label);
     }
     const s = p11.openSession(slot);

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { startTestService, type TestService } from "../support/service";
+import { sampleDossier } from "../support/dossiers";
 
 describe("devices API: inventory, lifecycle, CSV import", () => {
   let svc: TestService;
@@ -108,5 +109,40 @@ describe("devices API: inventory, lifecycle, CSV import", () => {
   it("answers 404 for a certificate that does not exist", async () => {
     const r = await svc.request("GET", "/api/certificates/abcdef/device", { token: clerk });
     expect(r.status).to.equal(404);
+  });
+
+  it("refuses to lock a device that is not with its holder, and to recover without a fitting dossier", async () => {
+    const d = await (await svc.request("POST", "/api/devices", { token: officer, json: newDevice("SN-LOCK") })).json();
+    const lock = await svc.request("POST", `/api/devices/${d.id}/lock`, { token: officer, json: { failedAttempts: 5, reason: "Người dùng báo khóa" } });
+    expect(lock.status).to.equal(409);
+    expect((await lock.json()).error.message).to.include("trong kho").and.include("bị khóa");
+
+    const missing = await svc.request("POST", `/api/devices/${d.id}/recover`, { token: officer, json: { dossierId: "00000000-0000-4000-8000-000000000000" } });
+    expect(missing.status).to.equal(404);
+    expect((await missing.json()).error.code).to.equal("recovery_dossier_not_found");
+
+    const r = await svc.request("POST", "/api/requests", { token: clerk, json: sampleDossier("individual", 1) });
+    const individual = (await r.json()).id;
+    const wrongKind = await svc.request("POST", `/api/devices/${d.id}/recover`, { token: officer, json: { dossierId: individual } });
+    expect(wrongKind.status).to.equal(409);
+    expect((await wrongKind.json()).error.code).to.equal("recovery_dossier_wrong_kind");
+
+    const forbidden = await svc.request("POST", `/api/devices/${d.id}/recover`, { token: clerk, json: { dossierId: individual } });
+    expect(forbidden.status).to.equal(403);
+  });
+
+  it("validates a handover: a receiver is needed when no dossier names one, items must exist", async () => {
+    const base = {
+      place: { kind: "provider", address: "Hà Nội" }, handedAt: "2026-11-25T09:00:00+07:00",
+      handingOfficer: { name: "Phạm Văn Giao", position: "Chuyên viên", agency: "Cục" },
+    };
+    const empty = await svc.request("POST", "/api/handovers", { token: officer, json: { ...base, items: [] } });
+    expect(empty.status).to.equal(400);
+    const d = await (await svc.request("POST", "/api/devices", { token: officer, json: newDevice("SN-HO") })).json();
+    const noCert = await svc.request("POST", "/api/handovers", { token: officer, json: { ...base, items: [{ deviceId: d.id, certificateSerial: "abc123" }] } });
+    expect(noCert.status).to.equal(404);
+    expect((await noCert.json()).error.code).to.equal("certificate_not_found");
+    const clerkTry = await svc.request("POST", "/api/handovers", { token: clerk, json: { ...base, items: [{ deviceId: d.id, certificateSerial: "abc123" }] } });
+    expect(clerkTry.status).to.equal(403);
   });
 });

@@ -5,7 +5,8 @@ import { fromJson, nowIso, toJson } from "../../store/db";
 import * as store from "../../store/devices";
 import * as handovers from "../../store/handovers";
 import * as audit from "../../audit/audit";
-import * as outbox from "../../outbox/outbox";
+import { schedulePublish } from "../../directory/schedule";
+import { renderHandoverRecord } from "../../documents/handoverRecord";
 import { getDossier } from "../../store/dossiers";
 import { transitionDossier } from "../dossiers/transition";
 import type { Actor } from "../../auth/actor";
@@ -13,7 +14,7 @@ import { DomainError } from "../../errors";
 import { messages } from "../../messages";
 import { moveDevice, mustGetDevice } from "./moveDevice";
 import { certificateNotFound } from "./deviceCertificates";
-import { STATE_LABELS } from "./lifecycle";
+import { KIND_LABELS, STATE_LABELS } from "./lifecycle";
 import { vnDate } from "./returnDeadline";
 
 /**
@@ -46,11 +47,6 @@ export interface HandoverView {
 
 /** Devices in these states may be handed over: fresh from issuance, or back from recovery. */
 const HANDABLE = ["issued", "recovered"];
-
-/** Step 4 follows handover: publish each certificate (directory's job, idempotent by dedupe key). */
-async function schedulePublish(trx: Db, serial: string) {
-  await outbox.enqueue(trx, { kind: "directory.publish", payload: { serial }, dedupeKey: `directory.publish:${serial}` });
-}
 
 export async function createHandover(db: Knex, actor: Actor, input: HandoverInput): Promise<HandoverView> {
   return db.transaction(async (trx) => {
@@ -117,9 +113,16 @@ export async function createHandover(db: Knex, actor: Actor, input: HandoverInpu
         dossiersHandedOver.push(dossierId);
       }
     }
+    // The biên bản (Mẫu 07): rendered once, stored with its SHA-256; the same handover always gives
+    // the same bytes (the engine dates the PDF at the handover time).
+    const dossier = dossierIds.length === 1 ? await getDossier(trx, dossierIds[0]) : undefined;
+    const pdf = await renderHandoverRecord(handoverRecordInput(handover, rows, dossier ? { number: dossier.number, agency: { name: dossier.agency.name } } : null));
+    const sha256 = crypto.createHash("sha256").update(pdf).digest("hex");
+    await handovers.setRecord(trx, id, pdf, sha256);
+    Object.assign(handover, { record_pdf: pdf, record_sha256: sha256 });
     await audit.append(trx, {
       actor, action: "handover.created", objectType: "handover", objectId: id,
-      details: { number, devices: rows.map((r) => r.device.serial), certificates: rows.map((r) => r.certificate_serial), dossiers: dossierIds, placeKind: input.place.kind },
+      details: { number, devices: rows.map((r) => r.device.serial), certificates: rows.map((r) => r.certificate_serial), dossiers: dossierIds, placeKind: input.place.kind, recordSha256: sha256 },
     });
     return { handover, items: rows.map((r) => ({ ...r, handover_id: id })), dossiersHandedOver };
   });
@@ -136,3 +139,40 @@ export async function readHandover(db: Db, id: string): Promise<HandoverView> {
 }
 
 export const personOf = (json: string) => fromJson<Person>(json);
+
+type Row = handovers.HandoverItemRow & { device: store.DeviceRow; certificate: store.DeviceCertificateRow };
+
+function handoverRecordInput(h: handovers.HandoverRow, rows: Row[], dossier: { number: string; agency: { name: string } } | null) {
+  const officer = personOf(h.handing_officer);
+  const receiver = personOf(h.receiver);
+  return {
+    place: h.place,
+    time: h.handed_at,
+    number: h.number,
+    handingOfficer: { name: officer.name, position: officer.position, unit: officer.agency, idNumber: officer.idNumber ?? null },
+    receiver: { name: receiver.name, position: receiver.position, agency: receiver.agency, idNumber: receiver.idNumber ?? null },
+    rows: rows.map((r) => ({
+      subscriber: r.subscriber_name,
+      deviceType: `${KIND_LABELS[r.device.kind]} ${r.device.model}`.trim(),
+      deviceSerial: r.device.serial,
+      certificateSerial: r.certificate_serial.toUpperCase(),
+      validFrom: r.certificate.not_before ?? "",
+      validTo: r.certificate.not_after ?? "",
+      notes: r.notes,
+    })),
+    dossier,
+  };
+}
+
+/** The stored record; rendered again (same bytes) only if it was never stored. */
+export async function handoverRecordPdf(db: Knex, id: string): Promise<{ pdf: Buffer; sha256: string; number: string }> {
+  const v = await readHandover(db, id);
+  if (v.handover.record_pdf && v.handover.record_sha256) {
+    return { pdf: Buffer.from(v.handover.record_pdf), sha256: v.handover.record_sha256, number: v.handover.number };
+  }
+  const d = v.handover.dossier_id ? await getDossier(db, v.handover.dossier_id) : undefined;
+  const pdf = await renderHandoverRecord(handoverRecordInput(v.handover, v.items, d ? { number: d.number, agency: { name: d.agency.name } } : null));
+  const sha256 = crypto.createHash("sha256").update(pdf).digest("hex");
+  await handovers.setRecord(db, id, pdf, sha256);
+  return { pdf, sha256, number: v.handover.number };
+}

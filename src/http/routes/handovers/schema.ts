@@ -23,3 +23,12 @@ export const CreateHandoverSchema = z.object({
 });
 
 export const HandoverIdSchema = z.object({ params: z.object({ id: z.string().uuid() }) });
+
+export const ScheduleHandoverSchema = z.object({
+  body: z.object({
+    dossierId: z.string().uuid(),
+    handoverAt: z.iso.datetime({ offset: true }),
+    place: z.string().trim().min(1).max(500),
+    note: z.string().max(2000).optional(),
+  }),
+});
