@@ -8,6 +8,7 @@ import * as certificates from "../../store/certificates";
 import { mustGetCertificate, parseSerialParam } from "../../ca/commands/common";
 import { revokeCertificate } from "../../ca/commands/revokeCertificate";
 import { issueForDossier } from "../../ca/commands/issueForDossier";
+import { executeDossier } from "../../ca/commands/executeDossier";
 import { REASON_NAMES, type RevocationReason } from "../../ca/revocation";
 import { presentCertificate } from "../../http/routes/certificates/present";
 import { presentDossier } from "../../http/routes/requests/present";
@@ -109,6 +110,16 @@ export function registerCertificatePages(api: ApiRouter) {
       invalidityDate: invalidity ? new Date(`${invalidity}T00:00:00+07:00`) : undefined,
     });
     done(ctx, `/quan-tri/chung-thu/${row.serial}`, "revoked");
+  });
+
+  // Mẫu 04 (renewal, change) and Mẫu 05 (revocation): carried out serial by serial, with a result each.
+  addPage(api, "post", "/quan-tri/ho-so/:id/thuc-hien", "certificate.renew", async (ctx) => {
+    const d = await dossierOf(ctx);
+    const results = await executeDossier(ctx.services, actorOf(ctx), d.id);
+    view(ctx, "staff/execute.njk", {
+      title: `Kết quả thực hiện hồ sơ ${d.number}`, d: presentDossier(d), results, formName: S.forms[d.kind],
+      succeeded: results.filter((r) => r.ok).length,
+    });
   });
 
   // Issuance from an accepted dossier: one person (or asset) at a time, with the CSR made on the device.

@@ -55,6 +55,8 @@ export function actionsFor(ctx: ApiContext, d: Dossier) {
     reject: allowed("reject"),
     issue: (ISSUABLE_STATUSES as readonly string[]).includes(d.status) && can(actor, "certificate.issue") && ["individual", "organization", "device"].includes(d.kind),
     handover: d.status === "issued" && can(actor, "handover.create"),
+    execute: (ISSUABLE_STATUSES as readonly string[]).includes(d.status) && ["renewal_change", "revocation"].includes(d.kind)
+      && can(actor, d.kind === "revocation" ? "certificate.revoke" : "certificate.renew"),
   };
 }
 

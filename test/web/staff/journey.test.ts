@@ -329,6 +329,29 @@ describe("staff web interface: the journey of a dossier in Chromium", function (
     await signOut(page);
   });
 
+  it("the CA operator carries out an accepted Mẫu 05 revocation dossier with one button", async () => {
+    const clerkToken = await svc.userWithRoles("api-clerk-05", ["clerk"]);
+    const reviewerToken = await svc.userWithRoles("api-reviewer-05", ["reviewer"]);
+    const d05 = sampleDossier("revocation");
+    d05.certificates = [{ serial: serials[0], holderName: people[0].fullName }];
+    d05.quantity = 1;
+    const c = await svc.request("POST", "/api/requests", { token: clerkToken, json: d05 });
+    expect(c.status, await c.clone().text()).to.equal(201);
+    const id05 = ((await c.json()) as { id: string }).id;
+    await svc.request("POST", `/api/requests/${id05}/submit`, { token: clerkToken, json: {} });
+    await svc.request("POST", `/api/requests/${id05}/review`, { token: reviewerToken, json: { action: "start" } });
+    expect((await svc.request("POST", `/api/requests/${id05}/review`, { token: reviewerToken, json: { action: "accept" } })).status).to.equal(200);
+
+    await signIn(page, svc.url, users.operator);
+    await page.goto(`${svc.url}/quan-tri/ho-so/${id05}`);
+    await page.getByRole("button", { name: "Thu hồi các chứng thư số trong hồ sơ" }).click();
+    expect(await page.getByRole("status").textContent()).to.contain("Thành công 1/1");
+    await shot(page, "17-execute-revocation");
+    await page.getByRole("link", { name: serials[0] }).click();
+    expect(await page.locator(".summary").textContent()).to.contain("Lộ khóa bí mật");
+    await signOut(page);
+  });
+
   it("the auditor reads the audit log with an intact hash chain", async () => {
     await signIn(page, svc.url, users.auditor);
     await page.getByRole("link", { name: "Nhật ký kiểm toán" }).click();

@@ -33,6 +33,7 @@ describe("staff web interface: the same policy as the API", function () {
     { method: "post", path: `/quan-tri/ho-so/${dossierId}/kiem-duyet`, action: "dossier.review", form: { action: "start" } },
     { method: "get", path: `/quan-tri/ho-so/${dossierId}/yeu-cau-bo-sung`, action: "dossier.review" },
     { method: "get", path: `/quan-tri/ho-so/${dossierId}/cap-chung-thu`, action: "certificate.issue" },
+    { method: "post", path: `/quan-tri/ho-so/${dossierId}/thuc-hien`, action: "certificate.renew" },
     { method: "get", path: `/quan-tri/ho-so/${dossierId}/van-ban.pdf`, action: "dossier.document" },
     { method: "get", path: "/quan-tri/chung-thu", action: "certificate.list" },
     { method: "post", path: "/quan-tri/chung-thu/7f00/thu-hoi", action: "certificate.revoke", form: { reason: "keyCompromise" } },
