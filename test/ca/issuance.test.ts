@@ -177,6 +177,9 @@ describe("certificate issuance", function () {
     const r = await post("/api/certificates", { profile: "individual", subject: person, csr: csr("rsa.csr") });
     const { serial, pem } = (await r.json()) as { serial: string; pem: string };
     const colons = serial.toUpperCase().match(/../g)!.join(":");
+    // Not public before handover (step 4 publishes).
+    expect((await svc.request("GET", `/certificates/${serial}`)).status).to.equal(404);
+    await svc.services.db("certificates").where({ serial }).update({ handed_over_at: new Date().toISOString() });
     const d = await svc.request("GET", `/certificates/${colons}`);
     expect(d.status).to.equal(200);
     expect(d.headers.get("content-type")).to.equal("application/pkix-cert");

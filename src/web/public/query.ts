@@ -18,7 +18,8 @@ const m = messages.publicSite;
 /** CCCD (12 digits), CMND (9 or 12), passport (a letter and 7–8 digits), or a labelled number. */
 export function looksLikeIdentityNumber(q: string): boolean {
   const compact = q.replace(/[\s.\-]/g, "");
-  if (/^(cccd|cmnd|cmt|cc|hc|hochieu|passport|pp)[:#]?\d/i.test(compact)) return true;
+  // A label followed by digits only: "cc28f8…" is a serial that happens to begin with "cc".
+  if (/^(cccd|cmnd|cmt|cc|hc|hochieu|passport|pp)[:#]?\d{6,12}$/i.test(compact)) return true;
   if (/^\d{9}$|^\d{12}$/.test(compact)) return true;
   if (/^[a-z]\d{7,8}$/i.test(compact)) return true;
   // An identity number written inside a name query ("Nguyễn Văn A 001203004567").

@@ -70,3 +70,13 @@ describe("multipart/form-data reader", () => {
     expect(parseMultipart(Buffer.from("x"), "multipart/form-data")).to.equal(null);
   });
 });
+
+describe("lookup query: serials that begin like a labelled identity number", () => {
+  it("reads a long hex string as a serial even when it starts with cc", () => {
+    for (const s of ["cc28f8c46d4c773ad590469d3a8cd299", "cc:28:f8:c4:6d:4c:77:3a:d5", "cc0123456789abcdef"]) {
+      expect(parseLookupQuery(s).kind, s).to.equal("serial");
+    }
+    expect(() => parseLookupQuery("CCCD:001203004567")).to.throw(/định danh|CCCD|căn cước/i);
+    expect(() => parseLookupQuery("cc001203004567")).to.throw();
+  });
+});
