@@ -215,6 +215,10 @@ describe("certificate issuance", function () {
     expect((await post(`/api/certificates/${serial}/revoke`, { reason: "certificateHold" })).status).to.equal(200);
     const r = await post(`/api/certificates/${serial}/revoke`, { reason: "removeFromCRL" });
     expect(((await r.json()) as { status: string }).status).to.equal("issued");
+    // Revoked again after the release: new directory and CRL jobs (not swallowed by the first ones' dedupe keys).
+    expect((await post(`/api/certificates/${serial}/revoke`, { reason: "keyCompromise" })).status).to.equal(200);
+    const jobs = await svc.services.db("outbox").where({ kind: "directory.unpublish" }).select("payload");
+    expect(jobs.filter((j) => JSON.parse(j.payload).serial === serial)).to.have.length(2);
   });
 
   it("renews with the same key (adds at most 3 years) and links the two certificates", async () => {
