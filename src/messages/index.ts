@@ -14,6 +14,7 @@ import { devices } from "./devices";
 import { directory } from "./directory";
 import { status } from "./status";
 import { publicSite } from "./publicSite";
+import { staffMessages as staff } from "./staff";
 
 export const messages = {
   common,
@@ -28,4 +29,5 @@ export const messages = {
   devices,
   status,
   publicSite,
+  staff,
 };
