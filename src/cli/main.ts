@@ -2,8 +2,8 @@ import { Command } from "commander";
 import { registerUserCommands } from "./users";
 import { registerAuditCommands } from "./audit";
 import { registerCaCommands } from "./ca";
-import { registerDirectoryCommands } from "./directory";
 import { registerTokenCommands } from "./token";
+import { registerDirectoryCommands } from "./directory";
 import { version } from "../../package.json";
 
 /**
@@ -17,8 +17,8 @@ export const program = new Command()
 registerUserCommands(program);
 registerAuditCommands(program);
 registerCaCommands(program);
-registerDirectoryCommands(program);
 registerTokenCommands(program);
+registerDirectoryCommands(program);
 
 program.parseAsync(process.argv).catch((err) => {
   process.stderr.write(`chungthu: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -26,6 +26,15 @@ export class RateLimiter {
     return Math.max(1, Math.ceil((1 - b.tokens) / rate / 1000));
   }
 
+  /** Seconds to wait before key may take a token (0: allowed now), without taking one. */
+  peek(key: string, now = Date.now()): number {
+    const rate = this.perMinute / 60_000;
+    const b = this.buckets.get(key);
+    if (!b) return 0;
+    const tokens = Math.min(this.capacity, b.tokens + (now - b.at) * rate);
+    return tokens >= 1 ? 0 : Math.max(1, Math.ceil((1 - tokens) / rate / 1000));
+  }
+
   middleware(keyOf: (ctx: Koa.Context) => string = (ctx) => ctx.ip): Koa.Middleware {
     return async (ctx, next) => {
       const wait = this.take(keyOf(ctx));

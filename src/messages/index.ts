@@ -15,6 +15,7 @@ import { directory } from "./directory";
 import { status } from "./status";
 import { security } from "./security";
 import { publicSite } from "./publicSite";
+import { staffMessages as staff } from "./staff";
 
 export const messages = {
   common,
@@ -30,4 +31,5 @@ export const messages = {
   status,
   security,
   publicSite,
+  staff,
 };

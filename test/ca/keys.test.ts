@@ -2,7 +2,7 @@ import { expect } from "chai";
 import fs from "node:fs";
 import path from "node:path";
 import { sealKey, openKey, KeyEnvelopeError } from "../../src/ca/keys/envelope";
-import { generateKeyPair } from "../../src/ca/algorithms";
+import { generateKeyPair, describePublicKey } from "../../src/ca/algorithms";
 import { importSigningKey } from "../../src/ca/signers/software";
 import { startTestService, type TestService } from "../support/service";
 import { requirePeer, hasCommand } from "../support/peers";
@@ -124,5 +124,20 @@ describe("CA hierarchy at start", () => {
     const r = await svc.request("GET", "/ca/khong-co.crt");
     expect(r.status).to.equal(404);
     expect(((await r.json()) as { error: { code: string } }).error.code).to.equal("ca_not_found");
+  });
+});
+
+describe("public key description (fast DER path)", () => {
+  it("agrees with OpenSSL on RSA sizes and EC curves, and reports other keys as other", async () => {
+    const crypto = await import("node:crypto");
+    const spki = (k: import("node:crypto").KeyObject) => k.export({ type: "spki", format: "der" });
+    for (const bits of [1024, 2048, 3072]) {
+      expect(describePublicKey(spki(crypto.generateKeyPairSync("rsa", { modulusLength: bits }).publicKey))).to.deep.equal({ kind: "rsa", bits });
+    }
+    expect(describePublicKey(spki(crypto.generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey))).to.deep.equal({ kind: "ec", curve: "P-256" });
+    expect(describePublicKey(spki(crypto.generateKeyPairSync("ec", { namedCurve: "P-384" }).publicKey))).to.deep.equal({ kind: "ec", curve: "P-384" });
+    expect(describePublicKey(spki(crypto.generateKeyPairSync("ec", { namedCurve: "P-521" }).publicKey))).to.deep.include({ kind: "other", type: "ec" });
+    expect(describePublicKey(spki(crypto.generateKeyPairSync("ed25519").publicKey))).to.deep.equal({ kind: "other", type: "ed25519" });
+    expect(() => describePublicKey(Buffer.from("30030201", "hex"))).to.throw();
   });
 });

@@ -75,6 +75,8 @@ type IssueSink = { addIssue(issue: { code: "custom"; message: string; path: (str
 
 /** Adds the identity-number format issue (depends on idType, so it is checked on the person). */
 function checkIdentity(p: { idType?: unknown; idNumber?: unknown; dateOfBirth?: unknown; idIssueDate?: unknown }, ctx: IssueSink) {
+  // Runs even when the object itself is missing (runAlways): that is reported as "required" elsewhere.
+  if (!p || typeof p !== "object") return;
   if (typeof p.idNumber === "string" && p.idNumber.length > 0) {
     const t = typeof p.idType === "string" && ["CCCD", "CMND", "HC"].includes(p.idType) ? (p.idType as IdType) : undefined;
     if (p.idType === undefined || t) {

@@ -8,24 +8,19 @@ import { createSession, destroySession, SESSION_HOURS } from "../../auth/session
 import { RateLimiter } from "../../http/rateLimit";
 import * as audit from "../../audit/audit";
 import { messages } from "../../messages";
-import { SESSION_COOKIE, checkCsrf, cookieOptions, formOf, loadSession } from "./session";
+import { DomainError } from "../../errors";
+import { SESSION_COOKIE, cookieOptions, formOf } from "./session";
+import { staffPage } from "./page";
+import { registerStaffPages } from "./pages";
 
 const LOGIN_CSRF_COOKIE = "ct_login_csrf";
-const failedSignIns = new RateLimiter(10, 5);
-
-/** Runs a staff page: loads the session; without one, redirects to the sign-in page. */
-export function staffPage(handler: (ctx: ApiContext) => Promise<void> | void) {
-  return async (ctx: ApiContext) => {
-    await loadSession(ctx as unknown as Koa.Context, ctx.services as Services);
-    if (!ctx.state.actor) {
-      ctx.redirect(`/dang-nhap?tiep=${encodeURIComponent(ctx.originalUrl)}`);
-      return;
-    }
-    ctx.set("Cache-Control", "no-store");
-    if (ctx.method === "POST") checkCsrf(ctx as unknown as Koa.Context, formOf(ctx as unknown as Koa.Context));
-    await handler(ctx);
-  };
-}
+/** Failed sign-ins per client address, per running service: 10 at once, then 5 a minute. */
+const failedSignInsOf = new WeakMap<object, RateLimiter>();
+const failedSignIns = (services: object) => {
+  let l = failedSignInsOf.get(services);
+  if (!l) failedSignInsOf.set(services, (l = new RateLimiter(10, 5)));
+  return l;
+};
 
 const safeNext = (v: unknown) => (typeof v === "string" && /^\/[A-Za-z0-9\-._~/?=&%]*$/.test(v) && !v.startsWith("//") ? v : "/quan-tri");
 
@@ -54,9 +49,12 @@ export const staffAuth: Module = {
           return;
         }
         const username = String(form.username ?? "").trim().slice(0, 64);
-        failedSignIns.check(`${ctx.ip}`);
+        const limiter = failedSignIns(ctx.services);
+        const wait = limiter.peek(ctx.ip);
+        if (wait > 0) throw new DomainError("rate_limited", messages.common.rateLimited, { retryAfter: wait }, "rate_limited");
         const actor = await checkPassword(ctx.services.db, username, String(form.password ?? "").slice(0, 200));
         if (!actor) {
+          limiter.take(ctx.ip);
           await audit.append(ctx.services.db, { actor: "anonymous", action: "auth.failed", details: { ip: ctx.ip, username, via: "web" } });
           renderPage(k, "staff/sign-in.njk", { csrf: cookieCsrf, error: messages.web.signInFailed, username, next }, 401);
           return;
@@ -77,11 +75,6 @@ export const staffAuth: Module = {
         ctx.redirect("/dang-nhap");
       }),
     });
-    api.add({
-      method: "get", path: "/quan-tri", summary: "Staff home", docs: false,
-      handler: staffPage((ctx) => {
-        renderPage(ctx as unknown as Koa.Context, "staff/home.njk", { actor: ctx.state.actor, fullName: ctx.state.fullName, csrf: ctx.state.csrf });
-      }),
-    });
+    registerStaffPages(api);
   },
 };

@@ -71,4 +71,14 @@ describe("staff sign-in", () => {
     const after = await fetch(svc.url + "/quan-tri", { redirect: "manual", headers: { cookie } });
     expect(after.status).to.equal(302);
   });
+
+  it("slows down guessing: after 10 failed sign-ins from one address a 429; successful ones do not count", async () => {
+    for (let i = 0; i < 15; i++) expect((await signIn(password)).status, `success ${i}`).to.equal(302);
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await signIn("wrong-password")).status);
+    // One failure was spent by the earlier test in this service.
+    expect(statuses.filter((s) => s === 401).length).to.equal(9);
+    expect(statuses.slice(-3)).to.deep.equal([429, 429, 429]);
+    expect((await signIn(password)).status).to.equal(429);
+  });
 });

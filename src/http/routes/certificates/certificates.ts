@@ -28,6 +28,8 @@ export function keySourceOf(b: { csr?: string; keyGeneration?: "server"; pkcs12P
   return undefined;
 }
 
+const SERVICE_PROFILES = ["ocsp-responder", "tsa"];
+
 export function register(api: ApiRouter) {
   api.add({
     method: "post", path: "/api/certificates", summary: "Issue a certificate for subject data given by a CA operator (CSR or server-side key)", tags: ["certificates"],
@@ -146,7 +148,10 @@ export function register(api: ApiRouter) {
       const m = /^([\s\S]+?)(?:\.(pem|crt|cer|der))?$/i.exec(params.file)!;
       const serial = parseSerialParam(m[1]);
       const row = await certificates.get(ctx.services.db, serial);
-      if (!row || !row.der || (row.status !== "issued" && row.status !== "revoked")) {
+      // Public means published: a subscriber's certificate appears once it is handed over (step 4);
+      // the service's own certificates (OCSP responder, TSA) are public from issuance.
+      const published = Boolean(row?.handed_over_at) || SERVICE_PROFILES.includes(String(row?.profile));
+      if (!row || !row.der || (row.status !== "issued" && row.status !== "revoked") || !published) {
         throw new DomainError("certificate_not_found", messages.ca.certificateNotFound(serial), { serial }, "not_found");
       }
       const der = Buffer.from(row.der);

@@ -1,0 +1,19 @@
+import type { ApiRouter } from "../../http/route";
+import { registerDashboard } from "./dashboard";
+import { registerDossierPages } from "./dossiers";
+import { registerReviewPages } from "./review";
+import { registerCertificatePages } from "./certificates";
+import { registerDevicePages } from "./devices";
+import { registerDirectoryPages } from "./directory";
+import { registerAuditPages } from "./audit";
+
+/** Every page of the staff interface (Vietnamese paths under /quan-tri). */
+export function registerStaffPages(api: ApiRouter) {
+  registerDashboard(api);
+  registerDossierPages(api);
+  registerReviewPages(api);
+  registerCertificatePages(api);
+  registerDevicePages(api);
+  registerDirectoryPages(api);
+  registerAuditPages(api);
+}
