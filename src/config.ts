@@ -52,6 +52,21 @@ export const ConfigSchema = z.object({
   CRL_REISSUE_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   /** Validity of a pre-signed OCSP response in hours; it is re-signed at half-life. */
   OCSP_VALIDITY_HOURS: z.coerce.number().positive().max(24 * 7).default(96),
+  /**
+   * Dual control (four eyes): comma-separated operations that wait for a second authorised person's
+   * approval (src/approvals). Known: ca.key, revocation.urgent, revocation.bulk, device.reinitialize.
+   * "none" turns dual control off.
+   */
+  DUAL_CONTROL: z
+    .string()
+    .max(500)
+    .default("ca.key,revocation.urgent,revocation.bulk,device.reinitialize")
+    .transform((v) => (v.trim() === "none" ? [] : v.split(",").map((x) => x.trim()).filter(Boolean)))
+    .refine((l) => l.every((x) => ["ca.key", "revocation.urgent", "revocation.bulk", "device.reinitialize"].includes(x)), "unknown operation"),
+  /** Hours a pending approval waits for its second person before it expires. */
+  APPROVAL_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+  /** Hours between signed checkpoints of the audit chain's head (0: only on demand). */
+  AUDIT_CHECKPOINT_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
   /** Public website: searches and online checks allowed per client per minute (also the burst). */
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
   /** Outbox worker poll interval in ms (0 disables the in-process worker). */

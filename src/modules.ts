@@ -11,6 +11,7 @@ import { ca } from "./ca/module";
 import { devices } from "./ra/devices/module";
 import { directory } from "./directory/module";
 import { statusModule } from "./status/module";
+import { security } from "./security/module";
 
 /** The capabilities of the service, in start order. Each is one folder under src/. */
 export const modules: Module[] = [
@@ -25,5 +26,6 @@ export const modules: Module[] = [
   ca,
   statusModule,
   directory,
+  security,
   devices,
 ];

@@ -7,6 +7,7 @@ import { DomainError } from "../errors";
 import { messages } from "../messages";
 import { hashToken, newTokenSecret, sameHash } from "./tokens";
 import { hashPassword, verifyPassword } from "./passwords";
+import { can } from "../policy/policy";
 import { ROLES, systemActor, type Actor, type Role } from "./actor";
 
 export interface CreateUserInput {
@@ -53,8 +54,12 @@ export async function issueToken(db: Db, actor: Actor, userId: string, opts: { l
     revoked_at: null,
     last_used_at: null,
   };
-  await store.insertToken(db, row);
-  await audit.append(db, { actor, action: "token.issued", objectType: "user", objectId: userId, details: { tokenId: row.id, label: row.label } });
+  // The token and its audit row in one transaction (issue 8).
+  const write = async (trx: Db) => {
+    await store.insertToken(trx, row);
+    await audit.append(trx, { actor, action: "token.issued", objectType: "user", objectId: userId, details: { tokenId: row.id, label: row.label, expiresAt: row.expires_at } });
+  };
+  await ((db as Knex.Transaction).isTransaction ? write(db) : (db as Knex).transaction(write));
   return { id: row.id, secret, expiresAt: row.expires_at };
 }
 
@@ -72,7 +77,8 @@ export async function authenticate(db: Db, secret: string): Promise<Actor | unde
 
 /** Replaces a user's roles. Separation of duties: nobody changes their own roles. */
 export async function setUserRoles(db: Knex, actor: Actor, userId: string, roles: Role[]) {
-  if (actor.id === userId) {
+  // Separation of duties (src/policy/rules.ts "user.roles"): an admin cannot give themself a role.
+  if (!can(actor, "user.roles", { id: userId })) {
     throw new DomainError("self_role_change", messages.users.selfRoleChange, {}, "forbidden");
   }
   return db.transaction(async (trx) => {

@@ -1,4 +1,5 @@
 import type { Module, Services } from "../service";
+import "../policy/rules";
 import * as cas from "../store/cas";
 import { resolvePassphrase } from "./keys/passphrase";
 import { CaRegistry } from "./registry";
@@ -6,7 +7,6 @@ import { createHierarchy, defaultCeremony } from "./ceremony";
 import * as caRoutes from "../http/routes/ca/ca";
 import * as certificateRoutes from "../http/routes/certificates/certificates";
 import * as dossierCertificateRoutes from "../http/routes/certificates/requests";
-import "./policy";
 import { recoverPending } from "./issuance/issue";
 import { resumeBatches, stopBatches } from "./commands/batch";
 

@@ -107,8 +107,8 @@ export function splitVietnameseName(cn: string): { sn: string; givenName?: strin
  * A person's RDN is `uid=p<20 hex>`: SHA-256 of the identity (CCCD:…, or the e-mail when a
  * certificate carries no identity), so the DN is stable across name, title and certificate
  * changes and no identity number appears in DNs (which relying parties log and pass around).
- * The entry still carries the identity as a second uid value, exactly as the published
- * certificate's subject does (ldap-schema/README.md, "What the directory shows").
+ * The entry does not carry the identity number as an attribute: only the certificate inside it
+ * does (ldap-schema/README.md, "What the directory shows").
  */
 export function personId(identity: string): string {
   return "p" + createHash("sha256").update("chungthu/person/" + identity.normalize("NFC")).digest("hex").slice(0, 20);
@@ -213,7 +213,10 @@ export function holderEntry(placement: Placement, certs: ParsedCertificate[], no
   if (placement.kind === "person") {
     attrs.objectClass = PERSON_CLASSES;
     const { sn, givenName } = splitVietnameseName(cn);
-    put(attrs, "uid", leafValue, subject.uid ?? row.uid);
+    // Only the stable id, never the identity number (CCCD): an anonymous, searchable directory must
+    // not answer "(uid=CCCD:…)" for anyone who guesses a number (ldap-schema/README.md). The
+    // identity stays where relying parties need it: in the certificate's subject.
+    put(attrs, "uid", leafValue);
     put(attrs, "cn", cn);
     put(attrs, "sn", sn);
     put(attrs, "givenName", givenName);

@@ -1,3 +1,5 @@
+import { DomainError } from "../errors";
+import { messages } from "../messages";
 import PDFDocument from "pdfkit";
 import type {
   Align, Block, ClosingBlock, DocumentSpec, FieldBlock, HeaderBlock, HeadingBlock, PageLayout, ParagraphBlock,
@@ -48,6 +50,7 @@ interface Fragmenter {
 const unitWidths: Record<FontStyle, Map<string, number>> = { regular: new Map(), bold: new Map(), italic: new Map(), boldItalic: new Map() };
 
 class Layout {
+  private pages = 0;
   readonly doc: PDFKit.PDFDocument;
   layout: PageLayout = "portrait";
   y = 0;
@@ -82,6 +85,8 @@ class Layout {
   }
 
   newPage(layout: PageLayout = this.layout): void {
+    // Hostile input (issue 8): a document never grows beyond MAX_PAGES, whatever its lists hold.
+    if (++this.pages > MAX_PAGES) throw new DomainError("document_too_large", messages.security.documentTooLarge(MAX_PAGES), { maxPages: MAX_PAGES }, "too_large");
     this.layout = layout;
     this.doc.addPage({ size: "A4", layout, margins: { top: 0, bottom: 0, left: 0, right: 0 } });
     this.y = this.margins.top;
@@ -557,6 +562,9 @@ function numberPages(doc: PDFKit.PDFDocument, layouts: PageLayout[]): void {
     doc.text(text, x, m.top / 2 - PAGE_NUMBER_SIZE / 2, { lineBreak: false });
   }
 }
+
+/** The most pages one document may have (a 5,000-person list takes about 250). */
+export const MAX_PAGES = 1000;
 
 /** Renders a document to PDF bytes. */
 export function renderDocument(spec: DocumentSpec): Promise<Buffer> {

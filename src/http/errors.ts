@@ -45,12 +45,12 @@ export function errorHandler(log: Logger, db?: Knex): Koa.Middleware {
     } catch (err) {
       if (err instanceof DomainError) {
         ctx.status = statusOfKind[err.kind];
-        // Refused (403, 409) and rejected (400) requests of signed-in users are audit rows.
+        // Refused (403, 409, 429) and rejected (400, 413, 415) requests of signed-in users are audit rows.
         const actor = ctx.state.actor;
-        if (db && actor && ["forbidden", "conflict", "invalid"].includes(err.kind)) {
+        if (db && actor && ["forbidden", "conflict", "invalid", "too_large", "unsupported_media", "rate_limited"].includes(err.kind)) {
           await audit
             .append(db, {
-              actor, action: err.kind === "invalid" ? "request.rejected" : "request.refused",
+              actor, action: ["invalid", "too_large", "unsupported_media"].includes(err.kind) ? "request.rejected" : "request.refused",
               details: { method: ctx.method, path: ctx.path, code: err.code },
             })
             .catch((e) => log.error({ err: e }, "audit append failed"));

@@ -13,6 +13,7 @@ import { ca } from "./ca";
 import { devices } from "./devices";
 import { directory } from "./directory";
 import { status } from "./status";
+import { security } from "./security";
 import { publicSite } from "./publicSite";
 import { staffMessages as staff } from "./staff";
 
@@ -28,6 +29,7 @@ export const messages = {
   directory,
   devices,
   status,
+  security,
   publicSite,
   staff,
 };

@@ -50,6 +50,7 @@ export const staffMessages = {
     withdrawn: "Đã ghi nhận cơ quan rút hồ sơ.",
     issued: "Đã cấp chứng thư số.",
     revoked: "Đã thu hồi chứng thư số.",
+    revocationPending: "Thu hồi khẩn cấp đã được ghi nhận và chờ một người vận hành CA thứ hai phê duyệt (nguyên tắc bốn mắt); chứng thư vẫn còn hiệu lực cho đến khi được phê duyệt.",
     deviceCreated: "Đã nhập thiết bị vào kho.",
     deviceMoved: "Đã cập nhật trạng thái thiết bị.",
     attached: "Đã ghi nhận chứng thư số trên thiết bị.",

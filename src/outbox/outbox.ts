@@ -1,4 +1,7 @@
+import type { Knex } from "knex";
 import type { Db } from "../store/db";
+import type { Actor } from "../auth/actor";
+import { append } from "../audit/audit";
 import { fromJson, nowIso, toJson } from "../store/db";
 
 /**
@@ -70,7 +73,16 @@ export async function list(db: Db, f: ListFilter = {}): Promise<{ items: OutboxR
 export const get = (db: Db, id: number): Promise<OutboxRow | undefined> => db("outbox").where({ id }).first();
 
 /** Puts a dead or pending job back at the head of the queue (operator's replay). */
-export async function replay(db: Db, id: number): Promise<boolean> {
+export async function replay(db: Db, id: number, actor?: Actor): Promise<boolean> {
+  if (actor) {
+    // An operator's replay is a decision: audited in the same transaction (issue 8).
+    const run = async (trx: Db) => {
+      const ok = await replay(trx, id);
+      if (ok) await append(trx, { actor, action: "outbox.replayed", objectType: "outbox", objectId: String(id) });
+      return ok;
+    };
+    return (db as Knex.Transaction).isTransaction ? run(db) : (db as Knex).transaction(run);
+  }
   const n = await db("outbox")
     .where({ id })
     .whereIn("status", ["dead", "pending", "done"])

@@ -169,9 +169,13 @@ export async function recover(o: RecoverOptions) {
   const serial = p11.withModule(o.module, (m) => p11.summarize(p11.slotByLabel(m, o.label)).serial);
   const device = await findDevice(o.client, serial);
   if (!device) throw new p11.StationError(`Thiết bị có số sê-ri "${serial}" không có trong danh mục.`);
-  const check = await o.client.call<{ method: "unblock" | "reinitialize" }>("POST", `/api/devices/${device.id}/recover`, {
+  const check = await o.client.call<{ method: "unblock" | "reinitialize"; id?: string; status?: string }>("POST", `/api/devices/${device.id}/recover`, {
     dossierId: o.dossierId, method: o.method, dryRun: true,
   });
+  // Dual control: re-initialisation waits for a second device officer's approval (202).
+  if (check.status === "pending" && check.id) {
+    throw new p11.StationError(`Khởi tạo lại thiết bị cần người thứ hai phê duyệt (yêu cầu ${check.id}); chưa thao tác trên token.`);
+  }
   p11.withModule(o.module, (m) => {
     let slot = p11.slotByLabel(m, o.label);
     if (check.method === "reinitialize") {

@@ -225,6 +225,16 @@ export async function appendHistory(db: Db, e: HistoryEntry): Promise<void> {
   });
 }
 
+/** History actions that mean "this person received or edited the dossier" (separation of duties). */
+export const HANDLING_ACTIONS = ["created", "updated", "subscribers_replaced", "corrected", "received", "resubmitted"] as const;
+
+/** Ids of the users who created, edited, corrected or submitted (received) a dossier. */
+export async function handledBy(db: Db, dossierId: string): Promise<string[]> {
+  const rows: { actor_id: string | null }[] = await db("dossier_history").distinct("actor_id")
+    .where({ dossier_id: dossierId }).whereIn("action", HANDLING_ACTIONS as unknown as string[]).whereNotNull("actor_id");
+  return rows.map((r) => String(r.actor_id));
+}
+
 export const history = (db: Db, dossierId: string): Promise<HistoryRow[]> =>
   db("dossier_history").where({ dossier_id: dossierId }).orderBy("id");
 

@@ -1,4 +1,6 @@
 import type { ApiRouter } from "../http/route";
+import { DomainError } from "../errors";
+import { messages } from "../messages";
 
 /** POST /tsa: RFC 3161 §3.4 over HTTP, application/timestamp-query → application/timestamp-reply. */
 export function registerTsaRoutes(api: ApiRouter) {
@@ -6,6 +8,10 @@ export function registerTsaRoutes(api: ApiRouter) {
     method: "post", path: "/tsa", summary: "Timestamp request (RFC 3161)", tags: ["pki"], bodyType: "application/timestamp-query",
     responses: { 200: { description: "TimeStampResp (DER)", mediaType: "application/timestamp-reply" } },
     handler: async (ctx) => {
+      // Strict media type (RFC 3161 §3.4): anything but a timestamp query is refused with 415.
+      if (!ctx.is("application/timestamp-query")) {
+        throw new DomainError("unsupported_media_type", messages.common.unsupportedMediaType("application/timestamp-query"), {}, "unsupported_media");
+      }
       const reply = await ctx.services.status.tsa.respond(ctx.request.rawBody);
       ctx.status = 200;
       ctx.type = "application/timestamp-reply";

@@ -1,6 +1,8 @@
 import type { ApiRouter, ApiContext } from "../http/route";
 import { sendCacheable } from "../status/httpCache";
 import type { OcspAnswer } from "./responder";
+import { DomainError } from "../errors";
+import { messages } from "../messages";
 
 const TYPE = "application/ocsp-response";
 
@@ -25,6 +27,10 @@ export function registerOcspRoutes(api: ApiRouter) {
     method: "post", path: "/ocsp", summary: "OCSP request (RFC 6960)", tags: ["pki"], bodyType: "application/ocsp-request",
     responses: { 200: { description: "OCSPResponse (DER)", mediaType: TYPE } },
     handler: async (ctx) => {
+      // Strict media type (RFC 6960 A.1.1): anything but an OCSP request is not ours to parse.
+      if (!ctx.is("application/ocsp-request")) {
+        throw new DomainError("unsupported_media_type", messages.common.unsupportedMediaType("application/ocsp-request"), {}, "unsupported_media");
+      }
       present(ctx, await ctx.services.status.ocsp.respond(ctx.request.rawBody), false);
     },
   });

@@ -195,8 +195,13 @@ describe("certificate issuance", function () {
   it("revokes with a reason and invalidity date, queues unpublish and CRL jobs, and refuses a second revocation", async () => {
     const { serial } = (await (await post("/api/certificates", { profile: "individual", subject: person, csr: csr("rsa.csr") })).json()) as { serial: string };
     const inv = new Date(Date.now() - 3600_000).toISOString();
-    const r = await post(`/api/certificates/${serial}/revoke`, { reason: "keyCompromise", invalidityDate: inv, comment: "Mất thiết bị" });
-    expect(r.status, await r.clone().text()).to.equal(200);
+    // keyCompromise outside a Mẫu 05 dossier: dual control, a second operator approves (test/approvals).
+    const asked = await post(`/api/certificates/${serial}/revoke`, { reason: "keyCompromise", invalidityDate: inv, comment: "Mất thiết bị" });
+    expect(asked.status, await asked.clone().text()).to.equal(202);
+    const second = await svc.userWithRoles("operator-second", ["ca_operator"]);
+    const approved = await svc.request("POST", `/api/approvals/${((await asked.json()) as { id: string }).id}/approve`, { token: second, json: {} });
+    expect(((await approved.json()) as { status: string }).status).to.equal("executed");
+    const r = await svc.request("GET", `/api/certificates/${serial}`, { token: op });
     const body = (await r.json()) as { status: string; revocationReason: string; revokedAt: string; invalidityDate: string };
     expect(body.status).to.equal("revoked");
     expect(body.revocationReason).to.equal("keyCompromise");

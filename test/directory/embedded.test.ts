@@ -66,7 +66,10 @@ describe("embedded LDAP directory", function () {
     expect(byMail[0].attrs.givenName).to.deep.equal(["An"]);
     const certs = byMail[0].attrs["userCertificate;binary"] as Buffer[];
     expect(certs.map((c) => c.toString("hex")).sort()).to.deep.equal([people.an.der, people.an2.der].map((c) => c.toString("hex")).sort());
-    expect(await dns("(uid=CCCD:001080000001)")).to.deep.equal([byMail[0].dn]);
+    expect(await dns(`(uid=${personId("CCCD:001080000001")})`)).to.deep.equal([byMail[0].dn]);
+    // The identity number is not an attribute of the entry: nobody finds a person by guessing it.
+    expect(await dns("(uid=CCCD:001080000001)")).to.deep.equal([]);
+    expect(byMail[0].attrs.uid).to.deep.equal([personId("CCCD:001080000001")]);
     expect(await dns("(cn=nguyễn văn an)")).to.deep.equal([byMail[0].dn]);
     // Asking for the attribute without the ;binary option returns it too.
     const plain = await search("(mail=an@vpcp.gov.vn)", ["userCertificate"]);
@@ -74,7 +77,7 @@ describe("embedded LDAP directory", function () {
   });
 
   it("never shows a certificate that was not handed over", async () => {
-    expect(await dns("(uid=CCCD:001080000009)")).to.deep.equal([]);
+    expect(await dns(`(uid=${personId("CCCD:001080000009")})`)).to.deep.equal([]);
   });
 
   it("supports base, one-level and subtree scopes", async () => {
@@ -118,7 +121,7 @@ describe("embedded LDAP directory", function () {
     await svc.services.db("certificates").where({ serial: people.an.serial }).update({ status: "revoked", revoked_at: new Date().toISOString() });
     await svc.services.db.transaction((trx) => scheduleUnpublish(trx, people.an.serial));
     await svc.drainOutbox();
-    const [e] = await search("(uid=CCCD:001080000001)", ["userCertificate;binary"]);
+    const [e] = await search("(mail=an@vpcp.gov.vn)", ["userCertificate;binary"]);
     expect(e.attrs["userCertificate;binary"]).to.have.length(1);
     expect((e.attrs["userCertificate;binary"][0] as Buffer).equals(people.an2.der)).to.equal(true);
   });
@@ -158,7 +161,7 @@ describe("embedded LDAP directory", function () {
     try {
       await client.bind("", "");
       for (let i = 0; i < 20; i++) {
-        const { searchEntries } = await client.search(BASE, { filter: "(uid=CCCD:001080000002)", attributes: ["cn"] });
+        const { searchEntries } = await client.search(BASE, { filter: "(mail=binh@vpcp.gov.vn)", attributes: ["cn"] });
         expect(searchEntries.map((e) => e.cn)).to.deep.equal(["Trần Thị Bình"]);
       }
       const batch = await Promise.all(Array.from({ length: 16 }, (_, i) =>

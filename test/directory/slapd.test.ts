@@ -52,7 +52,7 @@ describe("directory publishing into OpenLDAP slapd", function () {
   it("publishes a handed-over certificate whose DER equals the issued bytes, and openssl parses it", async () => {
     first = await issueTestCertificate(db(), ca, khai);
     await publish(first.serial);
-    const out = await slapd.search(BASE, "(uid=CCCD:001099012345)", ["userCertificate;binary", "cn", "sn", "givenName", "mail", "title", "ou", "o", "uid"]);
+    const out = await slapd.search(BASE, "(mail=khai@vpcp.gov.vn)", ["userCertificate;binary", "cn", "sn", "givenName", "mail", "title", "ou", "o", "uid"]);
     const [entry] = parseLdif(out);
     expect(entry.dn).to.equal(`uid=${personId("CCCD:001099012345")},ou=people,ou=Văn phòng Chính phủ,${BASE}`);
     expect(entry.attrs.cn).to.deep.equal(["Nguyễn Thị Minh Khai"]);
@@ -60,7 +60,8 @@ describe("directory publishing into OpenLDAP slapd", function () {
     expect(entry.attrs.givenName).to.deep.equal(["Khai"]);
     expect(entry.attrs.mail).to.deep.equal(["khai@vpcp.gov.vn"]);
     expect(entry.attrs.title).to.deep.equal(["Chuyên viên chính"]);
-    expect(entry.attrs.uid).to.include("CCCD:001099012345");
+    // The identity number stays in the certificate, never in an attribute anyone can search.
+    expect(entry.attrs.uid).to.deep.equal([personId("CCCD:001099012345")]);
     const certs = certsOf(out);
     expect(certs).to.have.length(1);
     expect(certs[0].equals(first.der)).to.equal(true);
@@ -85,14 +86,14 @@ describe("directory publishing into OpenLDAP slapd", function () {
   it("does not publish a certificate that was not handed over", async () => {
     const pending = await issueTestCertificate(db(), ca, { cn: "Trần Văn Bình", uid: "CCCD:002088000111", handedOver: false });
     await publish(pending.serial);
-    expect(await slapd.search(BASE, "(uid=CCCD:002088000111)", ["dn"])).to.equal("");
+    expect(await slapd.search(BASE, `(uid=${personId("CCCD:002088000111")})`, ["dn"])).to.equal("");
   });
 
   it("revoking removes exactly that value; the other certificate stays", async () => {
     await db()("certificates").where({ serial: first.serial }).update({ status: "revoked", revoked_at: new Date().toISOString(), revocation_reason: 4 });
     await db().transaction((trx) => scheduleUnpublish(trx, first.serial));
     await svc.drainOutbox();
-    const certs = certsOf(await slapd.search(BASE, "(uid=CCCD:001099012345)", ["userCertificate;binary"]));
+    const certs = certsOf(await slapd.search(BASE, "(mail=khai@vpcp.gov.vn)", ["userCertificate;binary"]));
     expect(certs).to.have.length(1);
     expect(certs[0].equals(second.der)).to.equal(true);
     // Running the removal again is a no-op (LDAP 16 counts as done).
@@ -171,7 +172,7 @@ describe("directory publishing into OpenLDAP slapd", function () {
 
   it("resync --dry-run shows the drift, resync corrects it, value by value", async () => {
     // Tamper with the directory as an operator might: drop the holder's certificate, add a stray value.
-    const [entry] = parseLdif(await slapd.search(BASE, "(uid=CCCD:001099012345)", ["dn"]));
+    const [entry] = parseLdif(await slapd.search(BASE, "(mail=khai@vpcp.gov.vn)", ["dn"]));
     const ldif = [
       `dn: ${entry.dn}`, "changetype: modify",
       "delete: userCertificate;binary", `userCertificate;binary:: ${second.der.toString("base64")}`, "-",
@@ -197,11 +198,11 @@ describe("directory publishing into OpenLDAP slapd", function () {
     expect(dry.stdout).to.match(/\+ userCertificate;binary: <DER \d+ byte/);
     expect(dry.stdout).to.include("- telephoneNumber: 0243 000 000");
     // Dry run changed nothing.
-    expect(certsOf(await slapd.search(BASE, "(uid=CCCD:001099012345)", ["userCertificate;binary"]))).to.have.length(0);
+    expect(certsOf(await slapd.search(BASE, "(mail=khai@vpcp.gov.vn)", ["userCertificate;binary"]))).to.have.length(0);
 
     const applied = await run("node", [cli, "directory", "resync"], { env });
     expect(applied.stdout).to.include("Đồng bộ xong");
-    const out = await slapd.search(BASE, "(uid=CCCD:001099012345)", ["userCertificate;binary", "telephoneNumber"]);
+    const out = await slapd.search(BASE, "(mail=khai@vpcp.gov.vn)", ["userCertificate;binary", "telephoneNumber"]);
     const certs = certsOf(out);
     expect(certs).to.have.length(1);
     expect(certs[0].equals(second.der)).to.equal(true);
@@ -217,14 +218,14 @@ describe("directory publishing into OpenLDAP slapd", function () {
   it("an expired certificate is removed as a single value by the periodic reconciliation", async () => {
     const other = await issueTestCertificate(db(), ca, { ...khai, title: "Phó Vụ trưởng" });
     await publish(other.serial);
-    let certs = certsOf(await slapd.search(BASE, "(uid=CCCD:001099012345)", ["userCertificate;binary"]));
+    let certs = certsOf(await slapd.search(BASE, "(mail=khai@vpcp.gov.vn)", ["userCertificate;binary"]));
     expect(certs).to.have.length(2);
     // Time passes: the certificate's validity ends.
     await db()("certificates").where({ serial: other.serial }).update({ not_after: new Date(Date.now() - 1000).toISOString() });
     const report = await svc.services.directory.reconcile(db());
     expect(report.expiredQueued).to.equal(1);
     await svc.drainOutbox();
-    certs = certsOf(await slapd.search(BASE, "(uid=CCCD:001099012345)", ["userCertificate;binary"]));
+    certs = certsOf(await slapd.search(BASE, "(mail=khai@vpcp.gov.vn)", ["userCertificate;binary"]));
     expect(certs).to.have.length(1);
     expect(certs[0].equals(second.der)).to.equal(true);
     // Queued once only, however often the reconciliation runs.

@@ -63,6 +63,8 @@ describe("fuzz: hostile input to the API", function () {
       sent++;
       const text = await r.text();
       if (r.status >= 500) failures.push(`${method.toUpperCase()} ${url} → ${r.status} ${text.slice(0, 200)}`);
+      if (r.headers.get("x-content-type-options") !== "nosniff" || !r.headers.get("content-security-policy")) failures.push(`${method.toUpperCase()} ${url} → ${r.status} without security headers`);
+      if (/at .+\.(ts|js):\d+/.test(text)) failures.push(`${method.toUpperCase()} ${url} → a stack trace`);
       if (r.status >= 400 && r.status < 500) {
         const after = await counts(svc, tables);
         for (const t of tables) {

@@ -383,6 +383,15 @@ describe("device station (chungthu token) on SoftHSM2", function () {
     const body = sampleDossier("device_recovery");
     body.devices = [{ serial: ec.deviceSerial }];
     const dossier = await acceptedDossier(body);
+    // Dual control: the station stops before touching the token until a second device officer approves.
+    const first = await station("recover", "--label", label2, "--dossier", dossier, "--so-pin", SO_PIN, "--new-pin", NEW_PIN, "--method", "reinitialize");
+    expect(first.status).to.not.equal(0);
+    expect(first.stderr + first.stdout).to.include("cần người thứ hai phê duyệt");
+    const [pending] = (await (await svc.request("GET", "/api/approvals?status=pending&operation=device.reinitialize", { token: officer })).json()).items;
+    expect((await svc.request("POST", `/api/approvals/${pending.id}/approve`, { token: officer, json: {} })).status).to.equal(403);
+    const second = await svc.userWithRoles("officer-two", ["device_officer"]);
+    const approved = await svc.request("POST", `/api/approvals/${pending.id}/approve`, { token: second, json: {} });
+    expect((await approved.json()).status).to.equal("executed");
     const out = await stationJson("recover", "--label", label2, "--dossier", dossier, "--so-pin", SO_PIN, "--new-pin", NEW_PIN, "--method", "reinitialize");
     expect(out.recovery).to.include({ method: "reinitialize", keysDestroyed: true });
     const objects = execFileSync("pkcs11-tool", ["--module", MODULE, "--token-label", label2, "--login", "--pin", NEW_PIN, "-O"], { env, encoding: "utf8" });

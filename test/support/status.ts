@@ -37,6 +37,7 @@ export async function startStatusService(env: Record<string, string> = {}): Prom
   execFileSync("openssl", ["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=ignored"], { cwd: dir, stdio: "pipe" });
   const csr = fs.readFileSync(path.join(dir, "leaf.csr"), "utf8");
   let n = 0;
+  let second: string | undefined;
   const ca: IssuingCa = {
     name,
     pem: pem(chain[0].der),
@@ -55,6 +56,15 @@ export async function startStatusService(env: Record<string, string> = {}): Prom
     },
     async revoke(serial, reason, opts = {}) {
       const r = await svc.request("POST", `/api/certificates/${serial}/revoke`, { token: operator, json: { reason: reasonNames[reason], invalidityDate: opts.invalidityDate } });
+      if (r.status === 202) {
+        // Dual control (urgent revocation): a second CA operator approves it.
+        second ??= await svc.userWithRoles("status-operator-2", ["ca_operator"]);
+        const { id } = (await r.json()) as { id: string };
+        const a = await svc.request("POST", `/api/approvals/${id}/approve`, { token: second, json: {} });
+        const body = (await a.json()) as { status: string };
+        if (body.status !== "executed") throw new Error(`approve: ${a.status} ${JSON.stringify(body)}`);
+        return;
+      }
       if (r.status !== 200) throw new Error(`revoke: ${r.status} ${await r.text()}`);
     },
   };

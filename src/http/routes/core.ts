@@ -8,11 +8,8 @@ import { messages } from "../../messages";
 import * as health from "./health";
 import * as users from "./users/users";
 import * as auditRoutes from "./audit/audit";
-import { allow } from "../../policy/policy";
 import "../../policy/rules";
 import { version } from "../../../package.json";
-
-allow(["admin", "clerk", "reviewer", "ca_operator", "device_officer", "auditor"], "self.read");
 
 const presentJob = (j: outbox.OutboxRow) => ({
   id: Number(j.id), kind: j.kind, status: j.status, attempts: j.attempts, maxAttempts: j.max_attempts,
@@ -40,7 +37,7 @@ function registerOutbox(api: ApiRouter) {
     method: "post", path: "/api/outbox/:id/replay", summary: "Replay a job now", tags: ["outbox"], action: "outbox.replay",
     input: z.object({ params: z.object({ id: z.coerce.number().int().positive() }) }),
     handler: async (ctx, { params }) => {
-      if (!(await outbox.replay(ctx.services.db, params.id))) {
+      if (!(await outbox.replay(ctx.services.db, params.id, ctx.state.actor!))) {
         throw new DomainError("job_not_found", messages.common.jobNotFound, { id: params.id }, "not_found");
       }
       ctx.body = presentJob((await outbox.get(ctx.services.db, params.id))!);

@@ -9,7 +9,7 @@ import { isIsoDate, yearOf, type IsoDate } from "./dates";
  * government moved elsewhere). The defaults ship as data/calendar/<year>.json; an admin can replace
  * a year through PUT /api/calendar/:year (stored in calendar_years, which wins over the file).
  */
-const day = z.string().refine(isIsoDate, "YYYY-MM-DD");
+const day = z.string().max(10).refine(isIsoDate, "YYYY-MM-DD");
 const entry = z.object({ date: day, reason: z.string().trim().min(1).max(300), certain: z.boolean().optional() });
 
 export const YearOverridesSchema = z.object({

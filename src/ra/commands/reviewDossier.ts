@@ -29,7 +29,8 @@ export async function reviewDossier(db: Knex, actor: Actor, id: string, input: R
     const row = await dossiers.getForUpdate(trx, id);
     if (!row) throw dossierNotFound(id);
     const t = checkTransition(input.action, row.status, { deficiencies: input.deficiencies, reason: input.reason });
-    authorize(actor, t.policy, row);
+    // Separation of duties (src/policy/rules.ts "dossier.accept"): the policy sees who handled it.
+    authorize(actor, t.policy, { ...row, handledBy: await dossiers.handledBy(trx, id) });
     const current = dossiers.toDossier(row);
     const at = nowIso();
     const reason = input.reason?.trim() || null;

@@ -48,7 +48,7 @@ export const MOBILE = /^0[35789]\d{8}$/;
 export const LANDLINE = /^02\d{9}$/;
 
 const phoneText = (label: string) =>
-  z.string({ error: stringError(label) }).trim().normalize("NFC").overwrite(canonicalPhone).min(1, m.empty(label));
+  z.string({ error: stringError(label) }).trim().max(30, m.tooLong(label, 30)).normalize("NFC").overwrite(canonicalPhone).min(1, m.empty(label));
 
 // refine, not regex: the JSON schema must not advertise the canonical pattern as the input format.
 export const mobile = (label: string) => phoneText(label).refine((v) => MOBILE.test(v), m.invalidMobile(label)).describe(label);
@@ -83,6 +83,7 @@ export const date = (label: string, opts: { past?: boolean } = {}) => {
     .string({ error: stringError(label) })
     .trim()
     .min(1, m.empty(label))
+    .max(10, m.tooLong(label, 10))
     .refine(isCalendarDate, m.invalidDate(label));
   return (opts.past ? s.refine((v) => !isCalendarDate(v) || v <= todayInVietnam(), m.futureDate(label)) : s).describe(`${label} (YYYY-MM-DD)`);
 };
@@ -94,6 +95,7 @@ export const instant = (label: string) =>
   z
     .string({ error: stringError(label) })
     .trim()
+    .max(40, m.tooLong(label, 40))
     .refine((v) => (isCalendarDate(v) || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v)) && !Number.isNaN(Date.parse(v)), m.invalidDateTime(label))
     .transform((v) => new Date(isCalendarDate(v) ? `${v}T00:00:00+07:00` : v).toISOString())
     .describe(`${label} (ISO 8601)`);
@@ -140,7 +142,7 @@ export const idNumber = (label: string) =>
     .describe(label);
 
 export const taxCode = (label: string) =>
-  z.string({ error: stringError(label) }).trim().overwrite((v) => v.replace(/\s+/g, "")).refine((v) => /^\d{10}(-\d{3})?$/.test(v), m.invalidTaxCode(label)).describe(label);
+  z.string({ error: stringError(label) }).trim().max(30, m.tooLong(label, 30)).overwrite((v) => v.replace(/\s+/g, "")).refine((v) => /^\d{10}(-\d{3})?$/.test(v), m.invalidTaxCode(label)).describe(label);
 
 export const budgetCode = (label: string) =>
   z.string({ error: stringError(label) }).trim().regex(/^\d{7}$/, m.invalidBudgetCode(label)).describe(label);
@@ -150,6 +152,7 @@ export const serial = (label: string) =>
   z
     .string({ error: stringError(label) })
     .trim()
+    .max(200, m.tooLong(label, 200))
     .overwrite((v) => v.replace(/[\s:]/g, "").toLowerCase().replace(/^0+(?=.)/, ""))
     .refine((v) => /^[0-9a-f]{1,64}$/.test(v), m.invalidSerial(label))
     .describe(label);

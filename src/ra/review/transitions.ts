@@ -60,7 +60,7 @@ export const TRANSITIONS: readonly Transition[] = [
     action: "request_correction", from: ["under_review"], to: "needs_correction", policy: "dossier.review",
     event: "correction_requested", guard: needsDeficiencies, clock: "reset",
   },
-  { action: "accept", from: ["under_review"], to: "accepted", policy: "dossier.review", event: "accepted", clock: "keep" },
+  { action: "accept", from: ["under_review"], to: "accepted", policy: "dossier.accept", event: "accepted", clock: "keep" },
   { action: "reject", from: ["under_review"], to: "rejected", policy: "dossier.review", event: "rejected", guard: needsReason, clock: "keep" },
   {
     action: "withdraw", from: ["draft", "received", "under_review", "needs_correction", "corrected"], to: "withdrawn",

@@ -6,7 +6,7 @@ import { messages } from "../../messages";
 import { staffMessages as S } from "../../messages/staff";
 import * as certificates from "../../store/certificates";
 import { mustGetCertificate, parseSerialParam } from "../../ca/commands/common";
-import { revokeCertificate } from "../../ca/commands/revokeCertificate";
+import { revokeOrRequest } from "../../ca/commands/requestRevocation";
 import { issueForDossier } from "../../ca/commands/issueForDossier";
 import { executeDossier } from "../../ca/commands/executeDossier";
 import { REASON_NAMES, type RevocationReason } from "../../ca/revocation";
@@ -97,19 +97,19 @@ export function registerCertificatePages(api: ApiRouter) {
     else sendFile(ctx, Buffer.from(row.der), "application/pkix-cert", `${row.serial}.cer`);
   });
 
-  // Revocation. Dual control (a second operator approves) is not configured yet: revokeCertificate is
-  // called at once. When it arrives, this handler records the request and the approval page calls it.
+  // Revocation. An urgent one (keyCompromise outside a Mẫu 05 dossier) goes through dual control
+  // (src/ca/commands/requestRevocation.ts): recorded as a pending approval for a second operator.
   addPage(api, "post", "/quan-tri/chung-thu/:serial/thu-hoi", "certificate.revoke", async (ctx) => {
     const row = await certificateOf(ctx);
     const f = readForm(ctx as never);
     const reason = field(f, "reason");
     if (!(OPERATOR_REASONS as string[]).includes(reason)) throw new DomainError("validation_failed", "Chọn lý do thu hồi.", { fields: [{ field: "reason", message: "Chọn lý do thu hồi." }] });
     const invalidity = field(f, "invalidityDate");
-    await revokeCertificate(ctx.services, actorOf(ctx), {
+    const out = await revokeOrRequest(ctx.services, actorOf(ctx), {
       serial: row.serial, reason: reason as RevocationReason, comment: field(f, "comment") || undefined,
       invalidityDate: invalidity ? new Date(`${invalidity}T00:00:00+07:00`) : undefined,
     });
-    done(ctx, `/quan-tri/chung-thu/${row.serial}`, "revoked");
+    done(ctx, `/quan-tri/chung-thu/${row.serial}`, out.approval ? "revocationPending" : "revoked");
   });
 
   // Mẫu 04 (renewal, change) and Mẫu 05 (revocation): carried out serial by serial, with a result each.
@@ -117,7 +117,7 @@ export function registerCertificatePages(api: ApiRouter) {
     const d = await dossierOf(ctx);
     const results = await executeDossier(ctx.services, actorOf(ctx), d.id);
     view(ctx, "staff/execute.njk", {
-      title: `Kết quả thực hiện hồ sơ ${d.number}`, d: presentDossier(d), results, formName: S.forms[d.kind],
+      title: `Kết quả thực hiện hồ sơ ${d.number}`, d: presentDossier(d, actorOf(ctx)), results, formName: S.forms[d.kind],
       succeeded: results.filter((r) => r.ok).length,
     });
   });
@@ -162,5 +162,5 @@ async function renderIssue(ctx: ApiContext, d: Awaited<ReturnType<typeof dossier
       ...e, index: i,
       certificate: issued.find((c) => (isAsset ? c.assetIndex === i : c.subscriberIndex === i) && (c.status === "issued" || c.status === "pending")) ?? null,
     }));
-  view(ctx, "staff/issue.njk", { title: `Cấp chứng thư số cho hồ sơ ${d.number}`, d: presentDossier(d), entries, error, certStatus: S.certificateStatus }, status);
+  view(ctx, "staff/issue.njk", { title: `Cấp chứng thư số cho hồ sơ ${d.number}`, d: presentDossier(d, actorOf(ctx)), entries, error, certStatus: S.certificateStatus }, status);
 }

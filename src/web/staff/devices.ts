@@ -180,7 +180,7 @@ export function registerDevicePages(api: ApiRouter) {
   });
 
   addPage(api, "get", "/quan-tri/ban-giao/:id", "handover.read", async (ctx) => {
-    const h = presentHandover(await readHandover(ctx.services.db, idOf(ctx, "biên bản bàn giao")));
+    const h = presentHandover(await readHandover(ctx.services.db, idOf(ctx, "biên bản bàn giao")), actorOf(ctx));
     view(ctx, "staff/handover.njk", { title: `Biên bản bàn giao ${h.number}`, h, kindLabels: KIND_LABELS });
   });
 

@@ -19,6 +19,7 @@ import { presentCertificate } from "../../http/routes/certificates/present";
 import { findingsFor } from "../../ra/review/findings";
 import { TRANSITIONS } from "../../ra/review/transitions";
 import * as reviews from "../../store/reviews";
+import { HANDLING_ACTIONS } from "../../store/dossiers";
 import * as certificates from "../../store/certificates";
 import { documentsOf, requestDocumentFor, storedDocument } from "../../documents/storedDocuments";
 import * as documentStore from "../../store/documents";
@@ -38,12 +39,17 @@ export async function dossierOf(ctx: ApiContext): Promise<Dossier> {
   return mustGetDossier(ctx.services.db, id);
 }
 
+/** Ids of the users who created, edited, corrected or submitted the dossier, from its history. */
+const handlersOf = (history: { action: string; actor_id: string | null }[]) =>
+  [...new Set(history.filter((h) => (HANDLING_ACTIONS as readonly string[]).includes(h.action) && h.actor_id).map((h) => String(h.actor_id)))];
+
 /** What the signed-in user may do with the dossier now: the review table's transitions and the next steps. */
-export function actionsFor(ctx: ApiContext, d: Dossier) {
+export function actionsFor(ctx: ApiContext, d: Dossier, handledBy: string[] = []) {
   const actor = actorOf(ctx);
   const allowed = (action: string) => {
     const t = TRANSITIONS.find((x) => x.action === action)!;
-    return (t.from as readonly string[]).includes(d.status) && can(actor, t.policy);
+    // The object carries who handled the dossier: separation of duties ("dossier.accept").
+    return (t.from as readonly string[]).includes(d.status) && can(actor, t.policy, { ...d, handledBy });
   };
   return {
     edit: isEditable(d.status) && can(actor, "dossier.edit"),
@@ -69,7 +75,7 @@ async function renderForm(
   view(ctx, "staff/dossier-form.njk", {
     title: opts.dossier ? `Sửa hồ sơ ${opts.dossier.number}` : `Hồ sơ mới: ${S.forms[kind]}`,
     kind, formNo: FORM_OF_KIND[kind], formName: S.forms[kind], sections: formSections(kind), peopleCsv: hasPeopleCsv(kind),
-    values: opts.values ?? {}, errors: opts.errors ?? {}, preview: opts.preview, columns: subscriberColumns, dossier: opts.dossier ? presentDossier(opts.dossier) : null,
+    values: opts.values ?? {}, errors: opts.errors ?? {}, preview: opts.preview, columns: subscriberColumns, dossier: opts.dossier ? presentDossier(opts.dossier, actorOf(ctx)) : null,
     error: opts.error, action: opts.dossier ? `/quan-tri/ho-so/${opts.dossier.id}/sua` : `/quan-tri/ho-so/moi/${FORM_OF_KIND[kind]}`,
   }, status);
 }
@@ -163,10 +169,10 @@ export function registerDossierPages(api: ApiRouter) {
     const rounds = new Map<number, ReturnType<typeof presentDeficiency>[]>();
     for (const x of deficiencies.map(presentDeficiency)) rounds.set(x.round, [...(rounds.get(x.round) ?? []), x]);
     view(ctx, "staff/dossier.njk", {
-      title: `Hồ sơ ${d.number}`, d: presentDossier(d), formName: S.forms[d.kind], due: due[0],
-      history: history.map(presentHistoryEntry), rounds: [...rounds.entries()].map(([round, items]) => ({ round, items })),
+      title: `Hồ sơ ${d.number}`, d: presentDossier(d, actorOf(ctx)), formName: S.forms[d.kind], due: due[0],
+      history: history.map((h) => presentHistoryEntry(h, actorOf(ctx))), rounds: [...rounds.entries()].map(([round, items]) => ({ round, items })),
       findings: findings?.map(presentFinding) ?? null, documents: docs, certificates: certs?.items.map((c) => presentCertificate(c as never)) ?? null,
-      actions: actionsFor(ctx, d), labels: dossierLabels, columns: subscriberColumns, channels: S.channels, assetKinds: S.assetKinds,
+      actions: actionsFor(ctx, d, handlersOf(history)), labels: dossierLabels, columns: subscriberColumns, channels: S.channels, assetKinds: S.assetKinds,
       reasons: S.requestTypes, historyNames: S.historyActions,
     });
   });
@@ -174,7 +180,7 @@ export function registerDossierPages(api: ApiRouter) {
   addPage(api, "get", "/quan-tri/ho-so/:id/sua", "dossier.edit", async (ctx) => {
     const d = await dossierOf(ctx);
     if (!isEditable(d.status)) throw new DomainError("dossier_not_editable", `Hồ sơ ${d.number} không ở trạng thái được sửa.`, {}, "conflict");
-    await renderForm(ctx, d.kind, { values: valuesOfDossier(presentDossier(d)), dossier: d });
+    await renderForm(ctx, d.kind, { values: valuesOfDossier(presentDossier(d, actorOf(ctx))), dossier: d });
   });
 
   addPage(api, "post", "/quan-tri/ho-so/:id/sua", "dossier.edit", async (ctx) => {

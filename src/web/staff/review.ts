@@ -61,7 +61,7 @@ async function renderChecklist(ctx: ApiContext, d: Dossier, f: StaffForm | null,
   const checked = new Set(f ? ([] as string[]).concat(f.fields.ma ?? []) : []);
   const findings = (await findingsFor(ctx.services.db, d)).map(presentFinding);
   view(ctx, "staff/correction.njk", {
-    title: `Yêu cầu bổ sung hồ sơ ${d.number}`, d: presentDossier(d), findings,
+    title: `Yêu cầu bổ sung hồ sơ ${d.number}`, d: presentDossier(d, actorOf(ctx)), findings,
     catalogue: deficiencyCatalogue().filter((c) => {
       const list = c.field?.split(".")[0];
       return !list || !["subscribers", "assets", "certificates", "devices", "changes"].includes(list) || Array.isArray((d as unknown as Record<string, unknown>)[list]);

@@ -291,7 +291,13 @@ describe("staff web interface: the journey of a dossier in Chromium", function (
     await page.getByLabel("Lý do thu hồi").selectOption({ label: "Lộ khóa bí mật" });
     await page.getByLabel("Ghi chú (căn cứ, văn bản đề nghị)").fill("Người sử dụng báo mất thiết bị.");
     await page.getByRole("button", { name: "Thu hồi chứng thư số" }).click();
-    expect(await flash().textContent()).to.contain("Đã thu hồi chứng thư số");
+    // Key compromise outside a Mẫu 05 dossier: dual control, a second CA operator approves (issue 8).
+    expect(await flash().textContent()).to.contain("chờ một người vận hành CA thứ hai phê duyệt");
+    const second = await svc.userWithRoles("api-operator-2", ["ca_operator"]);
+    const [pending] = ((await (await svc.request("GET", "/api/approvals?status=pending", { token: second })).json()) as { items: { id: string }[] }).items;
+    const approved = await svc.request("POST", `/api/approvals/${pending.id}/approve`, { token: second, json: {} });
+    expect(((await approved.json()) as { status: string }).status).to.equal("executed");
+    await page.reload();
     expect(await page.locator(".summary").textContent()).to.contain("Lộ khóa bí mật");
     expect(await page.getByRole("button", { name: "Thu hồi chứng thư số" }).count()).to.equal(0);
     await shot(page, "15-revoked");

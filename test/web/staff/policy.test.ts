@@ -4,7 +4,6 @@ import { sampleDossier } from "../../support/dossiers";
 import { ROLES, type Role } from "../../../src/auth/actor";
 import { can } from "../../../src/policy/policy";
 import "../../../src/policy/rules";
-import "../../../src/ca/policy";
 import { httpSession, staffUser } from "./support";
 
 /**

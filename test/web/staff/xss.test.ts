@@ -92,7 +92,9 @@ describe("staff web interface: markup in dossier fields renders as text", functi
     const saved = await svc.services.db("dossiers").where({ id }).first("agency_name");
     expect(saved.agency_name).to.equal(AGENCY);
     // Fields the edit form does not show survive the save.
-    const api = await (await svc.request("GET", `/api/requests/${id}`, { token: svc.adminToken })).json() as { receiver: { idIssueDate: string }; agency: { budgetCode: string } };
+    // A reviewer reads the personal fields unmasked (the admin sees them masked).
+    const reader = await svc.userWithRoles("xss-reviewer", ["reviewer"]);
+    const api = await (await svc.request("GET", `/api/requests/${id}`, { token: reader })).json() as { receiver: { idIssueDate: string }; agency: { budgetCode: string } };
     expect(api.receiver.idIssueDate).to.equal("2022-01-10");
     expect(api.agency.budgetCode).to.equal("1054321");
     await assertInert("after save");

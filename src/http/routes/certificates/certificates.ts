@@ -8,7 +8,8 @@ import { messages } from "../../../messages";
 import { parseKeySpecName } from "../../../ca/algorithms";
 import { mustGetCertificate, parseSerialParam, type KeySource } from "../../../ca/commands/common";
 import { issueCertificate } from "../../../ca/commands/issueCertificate";
-import { revokeCertificate } from "../../../ca/commands/revokeCertificate";
+import { revokeBulk, revokeOrRequest } from "../../../ca/commands/requestRevocation";
+import { presentApproval } from "../approvals/present";
 import { renewCertificate } from "../../../ca/commands/renewCertificate";
 import { changeCertificate } from "../../../ca/commands/changeCertificate";
 import { createBatch, getBatch, runBatch } from "../../../ca/commands/batch";
@@ -67,12 +68,32 @@ export function register(api: ApiRouter) {
     },
   });
   api.add({
-    method: "post", path: "/api/certificates/:serial/revoke", summary: "Revoke with an RFC 5280 reason", tags: ["certificates"], action: "certificate.revoke", input: S.RevokeSchema,
+    method: "post", path: "/api/certificates/:serial/revoke", summary: "Revoke with an RFC 5280 reason (keyCompromise outside a Mẫu 05 dossier: 202, waits for a second operator)", tags: ["certificates"], action: "certificate.revoke", input: S.RevokeSchema,
+    responses: { 200: { description: "Đã thu hồi" }, 202: { description: "Thu hồi khẩn cấp chờ người thứ hai phê duyệt (GET /api/approvals/{id})" } },
     handler: async (ctx, { params, body }) => {
-      const row = await revokeCertificate(ctx.services, ctx.state.actor!, {
+      const out = await revokeOrRequest(ctx.services, ctx.state.actor!, {
         serial: parseSerialParam(params.serial), reason: body.reason, invalidityDate: body.invalidityDate ? new Date(body.invalidityDate) : undefined, comment: body.comment,
       });
-      ctx.body = presentCertificate(row);
+      if (out.approval) {
+        ctx.status = 202;
+        ctx.body = presentApproval(out.approval);
+      } else {
+        ctx.body = presentCertificate(out.certificate);
+      }
+    },
+  });
+  api.add({
+    method: "post", path: "/api/certificates/revoke-bulk", summary: "Revoke a list of certificates, all or nothing (dual control: 202 until a second operator approves)", tags: ["certificates"],
+    action: "certificate.revoke_bulk", input: S.RevokeBulkSchema,
+    responses: { 200: { description: "Đã thu hồi tất cả" }, 202: { description: "Chờ người thứ hai phê duyệt" } },
+    handler: async (ctx, { body }) => {
+      const out = await revokeBulk(ctx.services, ctx.state.actor!, { serials: body.serials.map(parseSerialParam), reason: body.reason, comment: body.comment });
+      if ("approval" in out) {
+        ctx.status = 202;
+        ctx.body = presentApproval(out.approval);
+      } else {
+        ctx.body = { revoked: out.revoked };
+      }
     },
   });
   api.add({
@@ -123,7 +144,8 @@ export function register(api: ApiRouter) {
     input: z.object({ params: z.object({ file: z.string().min(1).max(120) }) }),
     responses: { 200: { description: "Chứng thư số", mediaType: "application/pkix-cert" } },
     handler: async (ctx, { params }) => {
-      const m = /^(.+?)(?:\.(pem|crt|cer|der))?$/i.exec(params.file)!;
+      // [\s\S]: a serial with a line break (hostile input) is refused by parseSerialParam, not a crash.
+      const m = /^([\s\S]+?)(?:\.(pem|crt|cer|der))?$/i.exec(params.file)!;
       const serial = parseSerialParam(m[1]);
       const row = await certificates.get(ctx.services.db, serial);
       // Public means published: a subscriber's certificate appears once it is handed over (step 4);

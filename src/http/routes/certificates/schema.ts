@@ -60,6 +60,14 @@ export const SearchSchema = z.object({
 
 export const GetSchema = z.object({ params: Serial });
 
+export const RevokeBulkSchema = z.object({
+  body: z.object({
+    serials: z.array(z.string().min(1).max(100)).min(1).max(1000),
+    reason: z.enum(REASON_NAMES).refine((r) => r !== "removeFromCRL" && r !== "certificateHold", "removeFromCRL/certificateHold"),
+    comment: z.string().max(1000).optional(),
+  }),
+});
+
 export const RevokeSchema = z.object({
   params: Serial,
   body: z.object({

@@ -6,6 +6,8 @@ import { attachCertificate, deviceOfCertificate } from "../../../ra/devices/devi
 import { lockDevice, recordPinFailures, recoverDevice } from "../../../ra/devices/recovery";
 import { mustGetDevice } from "../../../ra/devices/moveDevice";
 import { refreshAllReturnDeadlines } from "../../../ra/devices/refreshReturnDeadline";
+import { guardReinitialize } from "../../../approvals/deviceReinitialize";
+import { presentApproval } from "../approvals/present";
 import { presentDevice, presentDeviceCertificate, presentEvent, presentRecovery } from "./present";
 
 const tags = ["devices"];
@@ -92,6 +94,13 @@ export function register(api: ApiRouter) {
   api.add({
     method: "post", path: "/api/devices/:id/recover", summary: "Record a recovery for an accepted Mẫu 06 dossier (dryRun checks only)", tags, action: "device.recover", input: S.RecoverSchema,
     handler: async (ctx, { params, body }) => {
+      // Re-initialisation destroys keys: dual control (src/approvals/deviceReinitialize.ts).
+      const waiting = await guardReinitialize(ctx.services, ctx.state.actor!, params.id, body);
+      if (waiting) {
+        ctx.status = 202;
+        ctx.body = presentApproval(waiting);
+        return;
+      }
       const r = await recoverDevice(ctx.services.db, ctx.state.actor!, params.id, body);
       ctx.status = r.recovery ? 201 : 200;
       ctx.body = { device: presentDevice(r.device), method: r.method, recovery: r.recovery ? presentRecovery(r.recovery) : null };

@@ -1,3 +1,5 @@
+import type { Actor } from "../../../auth/actor";
+import { personalView } from "../../../policy/personalData";
 import type { ApiRouter } from "../../route";
 import * as S from "./schema";
 import { createHandover, handoverRecordPdf, personOf, readHandover, type HandoverView } from "../../../ra/devices/handover";
@@ -6,7 +8,10 @@ import { scheduleHandover } from "../../../ra/devices/scheduleHandover";
 
 const tags = ["handovers"];
 
-export const presentHandover = (v: HandoverView) => ({
+/** A handover as this actor may see it: the receiver's identity number masked unless "dossier.read_personal". */
+export const presentHandover = (v: HandoverView, actor: Actor) => personalView(actor, presentHandoverFields(v));
+
+const presentHandoverFields = (v: HandoverView) => ({
   id: v.handover.id,
   number: v.handover.number,
   place: { kind: v.handover.place_kind, address: v.handover.place },
@@ -44,12 +49,12 @@ export function register(api: ApiRouter) {
     handler: async (ctx, { body }) => {
       const v = await createHandover(ctx.services.db, ctx.state.actor!, body);
       ctx.status = 201;
-      ctx.body = presentHandover(v);
+      ctx.body = presentHandover(v, ctx.state.actor!);
     },
   });
   api.add({
     method: "get", path: "/api/handovers/:id/handover-record.pdf", summary: "The handover record (biên bản bàn giao, Mẫu 07) as PDF; ETag = SHA-256", tags,
-    action: "handover.read", input: S.HandoverIdSchema,
+    action: "handover.document", input: S.HandoverIdSchema,
     responses: { 200: { description: "Biên bản bàn giao", mediaType: "application/pdf" } },
     handler: async (ctx, { params }) => {
       const r = await handoverRecordPdf(ctx.services.db, params.id);
@@ -67,7 +72,7 @@ export function register(api: ApiRouter) {
   api.add({
     method: "get", path: "/api/handovers/:id", summary: "A handover", tags, action: "handover.read", input: S.HandoverIdSchema,
     handler: async (ctx, { params }) => {
-      ctx.body = presentHandover(await readHandover(ctx.services.db, params.id));
+      ctx.body = presentHandover(await readHandover(ctx.services.db, params.id), ctx.state.actor!);
     },
   });
 }

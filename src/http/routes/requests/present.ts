@@ -4,6 +4,8 @@ import type {
 import { FORM_OF_KIND } from "../../../ra/dossiers/schema";
 import type { DossierSummaryRow, HistoryRow } from "../../../store/dossiers";
 import { reviewClockView } from "../review/present";
+import type { Actor } from "../../../auth/actor";
+import { personalView } from "../../../policy/personalData";
 
 /**
  * Presenters name every field: absent optional fields are null, so the shape of a dossier never
@@ -94,7 +96,10 @@ function kindFields(d: Dossier) {
   }
 }
 
-export const presentDossier = (d: Dossier) => ({
+/** A dossier as this actor may see it: personal fields masked unless "dossier.read_personal". */
+export const presentDossier = (d: Dossier, actor: Actor) => personalView(actor, presentDossierFields(d));
+
+const presentDossierFields = (d: Dossier) => ({
   id: d.id,
   number: d.number,
   kind: d.kind,
@@ -137,7 +142,7 @@ export const presentDossierSummary = (r: DossierSummaryRow) => ({
   updatedAt: r.updated_at,
 });
 
-export const presentHistoryEntry = (h: Omit<HistoryRow, "changes"> & { changes: unknown }) => ({
+export const presentHistoryEntry = (h: Omit<HistoryRow, "changes"> & { changes: unknown }, actor: Actor) => personalView(actor, {
   version: Number(h.version),
   at: h.at,
   actor: h.actor,
@@ -148,7 +153,7 @@ export const presentHistoryEntry = (h: Omit<HistoryRow, "changes"> & { changes: 
   note: h.note,
 });
 
-export const presentDuplicate = (x: Awaited<ReturnType<typeof import("../../../store/dossiers").duplicatesOf>>[number]) => ({
+export const presentDuplicate = (x: Awaited<ReturnType<typeof import("../../../store/dossiers").duplicatesOf>>[number], actor: Actor) => personalView(actor, {
   row: Number(x.idx) + 1,
   fullName: x.fullName,
   idNumber: x.idNumber,

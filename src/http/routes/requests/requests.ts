@@ -17,7 +17,7 @@ export function register(api: ApiRouter) {
       const d = await createDossier(ctx.services.db, ctx.state.actor!, body);
       ctx.status = 201;
       ctx.set("Location", `/api/requests/${d.id}`);
-      ctx.body = presentDossier(d);
+      ctx.body = presentDossier(d, ctx.state.actor!);
     },
   });
   api.add({
@@ -41,14 +41,14 @@ export function register(api: ApiRouter) {
     method: "get", path: "/api/requests/:id", summary: "A request dossier", tags: ["requests"], action: "dossier.read",
     input: S.GetRequestSchema,
     handler: async (ctx, { params }) => {
-      ctx.body = presentDossier(await mustGetDossier(ctx.services.db, params.id));
+      ctx.body = presentDossier(await mustGetDossier(ctx.services.db, params.id), ctx.state.actor!);
     },
   });
   api.add({
     method: "patch", path: "/api/requests/:id", summary: "Edit a draft or a dossier awaiting correction (merge patch)", tags: ["requests"],
     action: "dossier.edit", input: S.PatchRequestSchema,
     handler: async (ctx, { params, body }) => {
-      ctx.body = presentDossier(await updateDossier(ctx.services.db, ctx.state.actor!, params.id, body));
+      ctx.body = presentDossier(await updateDossier(ctx.services.db, ctx.state.actor!, params.id, body), ctx.state.actor!);
     },
   });
   api.add({
@@ -56,14 +56,14 @@ export function register(api: ApiRouter) {
     action: "dossier.edit", input: S.PutSubscribersSchema, bodyType: "text/csv",
     handler: async (ctx, { params, query, body }) => {
       const upload = typeof body === "string" ? { csv: body } : { json: body };
-      ctx.body = presentDossier(await replaceSubscribers(ctx.services.db, ctx.state.actor!, params.id, upload, query.version));
+      ctx.body = presentDossier(await replaceSubscribers(ctx.services.db, ctx.state.actor!, params.id, upload, query.version), ctx.state.actor!);
     },
   });
   api.add({
     method: "get", path: "/api/requests/:id/history", summary: "The dossier's history: who, when, what", tags: ["requests"], action: "dossier.read",
     input: S.GetRequestSchema,
     handler: async (ctx, { params }) => {
-      const items = (await dossierHistory(ctx.services.db, params.id)).map(presentHistoryEntry);
+      const items = (await dossierHistory(ctx.services.db, params.id)).map((h) => presentHistoryEntry(h, ctx.state.actor!));
       ctx.body = { items, total: items.length };
     },
   });
@@ -71,7 +71,7 @@ export function register(api: ApiRouter) {
     method: "get", path: "/api/requests/:id/duplicates", summary: "People of this dossier whose identity number appears in other dossiers",
     tags: ["requests"], action: "dossier.read", input: S.GetRequestSchema,
     handler: async (ctx, { params }) => {
-      const items = (await dossierDuplicates(ctx.services.db, params.id)).map(presentDuplicate);
+      const items = (await dossierDuplicates(ctx.services.db, params.id)).map((x) => presentDuplicate(x, ctx.state.actor!));
       ctx.body = { items, total: items.length };
     },
   });

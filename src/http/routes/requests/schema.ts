@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DOSSIER_KINDS, DOSSIER_STATUSES, DossierInputSchema } from "../../../ra/dossiers/schema";
+import { DOSSIER_KINDS, DOSSIER_STATUSES, DossierInputSchema, MAX_LIST } from "../../../ra/dossiers/schema";
 import { isCalendarDate } from "../../../ra/dossiers/fields";
 import { messages } from "../../../messages";
 
@@ -14,6 +14,7 @@ const dayOrInstant = (label: string) =>
   z
     .string()
     .trim()
+    .max(40)
     .refine((v) => isCalendarDate(v) || (/^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v))), m.invalidDateTime(label))
     .optional();
 
@@ -23,6 +24,7 @@ export const ListRequestsSchema = z.object({
     /** One status or several separated by commas: status=received,under_review */
     status: z
       .string()
+      .max(300)
       .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
       .pipe(z.array(z.enum(DOSSIER_STATUSES, { error: m.invalidChoice("Trạng thái", [...DOSSIER_STATUSES]) })))
       .optional(),
@@ -40,11 +42,12 @@ export const ListRequestsSchema = z.object({
 export const PatchRequestSchema = z.object({
   params: Id,
   /** JSON merge patch of top-level fields; lists are replaced whole; `version` guards against lost updates. */
-  body: z.record(z.string(), z.unknown(), { error: m.patchNotObject }),
+  body: z.record(z.string().max(64), z.unknown(), { error: m.patchNotObject }),
 });
 
 export const PutSubscribersSchema = z.object({
   params: Id,
   query: z.object({ version: z.coerce.number().int().min(1).optional() }),
-  body: z.union([z.string(), z.array(z.unknown())], { error: m.listBodyInvalid }),
+  // One more than the dossier allows: its own check then answers with the list's Vietnamese message.
+  body: z.union([z.string().max(64 * 1024 * 1024), z.array(z.unknown()).max(MAX_LIST + 1)], { error: m.listBodyInvalid }),
 });

@@ -17,21 +17,21 @@ export function register(api: ApiRouter) {
     method: "post", path: "/api/requests/:id/submit", summary: "Mark a draft or corrected dossier as received; starts the 03-working-day clock",
     tags: ["review"], action: "dossier.submit", input: S.SubmitSchema,
     handler: async (ctx, { params, body }) => {
-      ctx.body = presentDossier(await submitDossier(ctx.services.db, ctx.state.actor!, params.id, body ?? {}));
+      ctx.body = presentDossier(await submitDossier(ctx.services.db, ctx.state.actor!, params.id, body ?? {}), ctx.state.actor!);
     },
   });
   api.add({
     method: "post", path: "/api/requests/:id/review", summary: "Reviewer's decision: start, request_correction (deficiencies), accept, reject (reason)",
     tags: ["review"], action: "dossier.review", input: S.ReviewSchema,
     handler: async (ctx, { params, body }) => {
-      ctx.body = presentDossier(await reviewDossier(ctx.services.db, ctx.state.actor!, params.id, body));
+      ctx.body = presentDossier(await reviewDossier(ctx.services.db, ctx.state.actor!, params.id, body), ctx.state.actor!);
     },
   });
   api.add({
     method: "post", path: "/api/requests/:id/withdraw", summary: "The agency withdraws its request (with the reason)",
     tags: ["review"], action: "dossier.withdraw", input: S.WithdrawSchema,
     handler: async (ctx, { params, body }) => {
-      ctx.body = presentDossier(await withdrawDossier(ctx.services.db, ctx.state.actor!, params.id, body));
+      ctx.body = presentDossier(await withdrawDossier(ctx.services.db, ctx.state.actor!, params.id, body), ctx.state.actor!);
     },
   });
   api.add({

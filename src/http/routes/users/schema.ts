@@ -5,7 +5,7 @@ export const CreateUserSchema = z.object({
   body: z.object({
     username: z.string().trim().regex(/^[a-z0-9._-]{3,64}$/, "Tên đăng nhập gồm 3–64 ký tự a-z, 0-9, dấu chấm, gạch dưới, gạch ngang"),
     fullName: z.string().trim().min(1).max(200),
-    email: z.string().trim().email().optional(),
+    email: z.string().trim().max(254).email().optional(),
     roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length),
   }),
 });
