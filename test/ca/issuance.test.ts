@@ -221,7 +221,8 @@ describe("certificate issuance", function () {
     const r = await post(`/api/certificates/${serial}/revoke`, { reason: "removeFromCRL" });
     expect(((await r.json()) as { status: string }).status).to.equal("issued");
     // Revoked again after the release: new directory and CRL jobs (not swallowed by the first ones' dedupe keys).
-    expect((await post(`/api/certificates/${serial}/revoke`, { reason: "affiliationChanged" })).status).to.equal(200); // not urgent: no dual control
+    // (keyCompromise outside a dossier is an urgent revocation under dual control: another reason here.)
+    expect((await post(`/api/certificates/${serial}/revoke`, { reason: "cessationOfOperation" })).status).to.equal(200);
     const jobs = await svc.services.db("outbox").where({ kind: "directory.unpublish" }).select("payload");
     expect(jobs.filter((j) => JSON.parse(j.payload).serial === serial)).to.have.length(2);
   });

@@ -51,7 +51,7 @@ describe("CA on PostgreSQL", function () {
     expect(openssl(["verify", "-CAfile", path.join(dir, "root.pem"), "-untrusted", path.join(dir, "iss.pem"), path.join(dir, "leaf.pem")])).to.match(/OK/);
 
     const [a, c, d] = issued;
-    expect((await svc.request("POST", `/api/certificates/${a.serial}/revoke`, { token: op, json: { reason: "cessationOfOperation" } })).status).to.equal(200); // not urgent: no dual control
+    expect((await svc.request("POST", `/api/certificates/${a.serial}/revoke`, { token: op, json: { reason: "affiliationChanged" } })).status).to.equal(200);
     expect((await svc.request("POST", `/api/certificates/${c.serial}/renew`, { token: op, json: { years: 2 } })).status).to.equal(201);
     const ch = await svc.request("POST", `/api/certificates/${d.serial}/change`, { token: op, json: { changes: { title: "Vụ trưởng" }, reason: "superseded" } });
     expect(ch.status, await ch.clone().text()).to.equal(201);

@@ -61,7 +61,7 @@ describe("fuzz: hostile input to the public endpoints", function () {
     caName = ca.name;
     const leaf = await ca.issue("Nguyễn Văn Thử");
     serial = leaf.serial;
-    // Handed over, hence public (/certificates/{serial}).
+    // Handed over, so published: the public download serves it.
     await svc.services.db("certificates").where({ serial }).update({ handed_over_at: new Date().toISOString() });
     leafDer = Buffer.from(leaf.pem.replace(/-----[^-]+-----|\s/g, ""), "base64");
     fs.writeFileSync(path.join(dir, "leaf.pem"), leaf.pem);

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, webcrypto } from "node:crypto";
-import x509 = require("./x509lib");
+import x509 = require("../../src/ca/x509lib");
 import type * as X509 from "@peculiar/x509";
 import type { Knex } from "knex";
 import { nowIso } from "../../src/store/db";
