@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { NULL, oid, seq } from "./asn1/der";
+import { childrenOf, NULL, oid, raw, readElement, seq } from "./asn1/der";
 
 /**
  * Key algorithms the CA knows: RSA (PKCS#1 v1.5 with SHA-256) and ECDSA on P-256 (SHA-256) or
@@ -61,8 +61,63 @@ export async function generateKeyPair(spec: KeySpec): Promise<GeneratedKey> {
   return { spec, pkcs8, spki };
 }
 
-/** What a public key (SPKI DER) is: RSA with its modulus size, or EC with its curve; undefined for others. */
+/**
+ * What a public key (SPKI DER) is: RSA with its modulus size, or EC with its curve.
+ * RFC 5280 §4.1.2.7 SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT STRING }.
+ * RSA (RFC 3279 §2.3.1): the BIT STRING holds RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }.
+ * EC (RFC 5480 §2.2): parameters name the curve, the BIT STRING holds the point (04 || X || Y, or compressed).
+ * Read directly from the DER (issuance of large batches calls this per certificate; OpenSSL's
+ * parser through createPublicKey was the top of the profile); anything unusual goes to OpenSSL.
+ */
 export function describePublicKey(spki: Uint8Array): KeySpec | { kind: "other"; type: string; curve?: string } {
+  try {
+    const fast = describeSpkiDer(spki);
+    if (fast) return fast;
+  } catch {
+    /* fall through to OpenSSL, which reports malformed keys */
+  }
+  return describeWithOpenssl(spki);
+}
+
+const OID_DER = {
+  rsa: oid(OID.rsaEncryption),
+  ec: oid(OID.ecPublicKey),
+  p256: oid(OID.p256),
+  p384: oid(OID.p384),
+};
+
+function describeSpkiDer(spki: Uint8Array): KeySpec | undefined {
+  const outer = readElement(spki);
+  if (outer.tag !== 0x30 || outer.end !== spki.length) return undefined;
+  const [alg, bits] = childrenOf(spki, outer);
+  if (!alg || !bits || alg.tag !== 0x30 || bits.tag !== 0x03 || spki[bits.contentStart] !== 0) return undefined;
+  const [algOid, params] = childrenOf(spki, alg);
+  const algDer = raw(spki, algOid);
+  const key = Buffer.from(spki.subarray(bits.contentStart + 1, bits.end));
+  if (algDer.equals(OID_DER.rsa)) {
+    if (!params || params.tag !== 0x05) return undefined;
+    const seqEl = readElement(key);
+    if (seqEl.tag !== 0x30 || seqEl.end !== key.length) return undefined;
+    const [mod, exp] = childrenOf(key, seqEl);
+    if (!mod || !exp || mod.tag !== 0x02 || exp.tag !== 0x02) return undefined;
+    let i = mod.contentStart;
+    while (i < mod.end && key[i] === 0) i++;
+    if (i >= mod.end || key[i - 1] === undefined) return undefined;
+    const bitsLen = (mod.end - i - 1) * 8 + (32 - Math.clz32(key[i]));
+    return { kind: "rsa", bits: bitsLen };
+  }
+  if (algDer.equals(OID_DER.ec) && params) {
+    const p = raw(spki, params);
+    const curve = p.equals(OID_DER.p256) ? "P-256" : p.equals(OID_DER.p384) ? "P-384" : undefined;
+    if (!curve) return undefined;
+    const size = curve === "P-256" ? 32 : 48;
+    const okPoint = (key[0] === 0x04 && key.length === 1 + 2 * size) || ((key[0] === 0x02 || key[0] === 0x03) && key.length === 1 + size);
+    return okPoint ? { kind: "ec", curve } : undefined;
+  }
+  return undefined;
+}
+
+function describeWithOpenssl(spki: Uint8Array): KeySpec | { kind: "other"; type: string; curve?: string } {
   const key = crypto.createPublicKey({ key: Buffer.from(spki), format: "der", type: "spki" });
   const d = key.asymmetricKeyDetails ?? {};
   if (key.asymmetricKeyType === "rsa") return { kind: "rsa", bits: d.modulusLength ?? 0 };

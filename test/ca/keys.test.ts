@@ -126,3 +126,19 @@ describe("CA hierarchy at start", () => {
     expect(((await r.json()) as { error: { code: string } }).error.code).to.equal("ca_not_found");
   });
 });
+
+describe("public key description (fast DER path)", () => {
+  it("agrees with OpenSSL on RSA sizes and EC curves, and reports other keys as other", async () => {
+    const crypto = await import("node:crypto");
+    const { describePublicKey } = await import("../../src/ca/algorithms");
+    const spki = (k: import("node:crypto").KeyObject) => k.export({ type: "spki", format: "der" });
+    for (const bits of [1024, 2048, 3072]) {
+      expect(describePublicKey(spki(crypto.generateKeyPairSync("rsa", { modulusLength: bits }).publicKey))).to.deep.equal({ kind: "rsa", bits });
+    }
+    expect(describePublicKey(spki(crypto.generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey))).to.deep.equal({ kind: "ec", curve: "P-256" });
+    expect(describePublicKey(spki(crypto.generateKeyPairSync("ec", { namedCurve: "P-384" }).publicKey))).to.deep.equal({ kind: "ec", curve: "P-384" });
+    expect(describePublicKey(spki(crypto.generateKeyPairSync("ec", { namedCurve: "P-521" }).publicKey))).to.deep.include({ kind: "other", type: "ec" });
+    expect(describePublicKey(spki(crypto.generateKeyPairSync("ed25519").publicKey))).to.deep.equal({ kind: "other", type: "ed25519" });
+    expect(() => describePublicKey(Buffer.from("30030201", "hex"))).to.throw();
+  });
+});

@@ -190,8 +190,20 @@ export async function issueCertificates(s: Services, actor: Actor | string, item
   // 4: store the DER and mark issued.
   const issuedAt = nowIso();
   await s.db.transaction(async (trx) => {
-    for (let i = 0; i < prepared.length; i++) {
-      await trx("certificates").where({ serial: prepared[i].serial, status: "pending" }).update({ status: "issued", der: ders[i], sha256: sha256Hex(ders[i]), issued_at: issuedAt, tbs: null });
+    // One UPDATE per 100 certificates (portable CASE … WHEN), not one per row.
+    for (let i = 0; i < prepared.length; i += 100) {
+      const part = prepared.slice(i, i + 100);
+      const derCase = part.map(() => "WHEN ? THEN ?").join(" ");
+      await trx("certificates")
+        .whereIn("serial", part.map((p) => p.serial))
+        .andWhere("status", "pending")
+        .update({
+          status: "issued",
+          issued_at: issuedAt,
+          tbs: null,
+          der: trx.raw(`CASE serial ${derCase} END`, part.flatMap((p, k) => [p.serial, ders[i + k]])),
+          sha256: trx.raw(`CASE serial ${derCase} END`, part.flatMap((p, k) => [p.serial, sha256Hex(ders[i + k])])),
+        });
     }
     await append(trx, {
       actor, action: "certificate.issued", objectType: "certificate", objectId: prepared.length === 1 ? prepared[0].serial : `batch:${prepared.length}`,
