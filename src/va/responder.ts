@@ -64,6 +64,8 @@ export class OcspResponder {
   private cas: KnownCa[] = [];
   private casLoadedAt = 0;
   private memory = new Map<string, Cached>();
+  /** Lookups under way, by serial|hash: a burst of requests for one certificate costs one query. */
+  private inFlight = new Map<string, Promise<Cached>>();
   /** Exact request bytes (RFC 5019 clients repeat them) → the memory key of their pre-signed answer. */
   private byRequest = new Map<string, string>();
   private timer?: NodeJS.Timeout;
@@ -174,9 +176,20 @@ export class OcspResponder {
   /** The pre-signed response for (serial, hash): memory, then the database, then a new signature. */
   private async presigned(ca: KnownCa, key: ServiceKey, hash: "sha1" | "sha256", serial: string, certIdDer: Buffer): Promise<Cached> {
     const mk = `${serial}|${hash}`;
-    const nowMs = Date.now();
     const mem = this.memory.get(mk);
+    const nowMs = Date.now();
     if (mem && nowMs - mem.checkedAt < MEMORY_TTL_MS && nowMs < mem.refreshAt) return mem;
+    // Concurrent requests for the same certificate share one lookup (and at most one signature).
+    let p = this.inFlight.get(mk);
+    if (!p) {
+      p = this.lookup(ca, key, hash, serial, certIdDer, mk, mem).finally(() => this.inFlight.delete(mk));
+      this.inFlight.set(mk, p);
+    }
+    return p;
+  }
+
+  private async lookup(ca: KnownCa, key: ServiceKey, hash: "sha1" | "sha256", serial: string, certIdDer: Buffer, mk: string, mem: Cached | undefined): Promise<Cached> {
+    const nowMs = Date.now();
     const row = await this.s.db("certificates as c")
       .leftJoin("ocsp_responses as o", (j) => j.on("o.serial", "=", "c.serial").andOn("o.hash_alg", "=", this.s.db.raw("?", [hash])))
       .where("c.serial", serial)
