@@ -39,11 +39,12 @@ export async function timeRuns(runs: number, fn: () => Promise<void> | void): Pr
 /** openssl speed for a signature algorithm: signs per second (the signing limit on this machine). */
 export function opensslSignRate(alg: "rsa2048" | "ecdsap256"): number {
   const out = execFileSync("openssl", ["speed", "-seconds", "2", "-mr", alg], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-  // -mr lines: +F2:<n>:<bits>:<sign s>:<verify s> (rsa) or +F4:<n>:<bits>:<sign s>:<verify s> (ecdsa)
+  // -mr lines: +F2:<n>:<bits>:<sign>:<verify> (rsa) or +F4:… (ecdsa)
   const line = out.split("\n").find((l) => /^\+F[24]:/.test(l));
   if (!line) throw new Error("openssl speed gave no result");
-  const signSeconds = Number(line.split(":")[3]);
-  return 1 / signSeconds;
+  // OpenSSL 1.1 prints seconds per signature, OpenSSL 3 signatures per second.
+  const v = Number(line.split(":")[3]);
+  return v < 1 ? 1 / v : v;
 }
 
 export function machine(): string {
