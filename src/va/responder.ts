@@ -232,11 +232,12 @@ export class OcspResponder {
     return { der, etag: etagOf(der), status: st.status, thisUpdate: now, nextUpdate, refreshAt: now.getTime() + half, checkedAt: Date.now() };
   }
 
+  private responseRow(serial: string, hash: string, caName: string, c: Cached) {
+    return { serial, hash_alg: hash, ca_name: caName, cert_status: c.status === "good" ? "issued" : c.status, this_update: c.thisUpdate.toISOString(), next_update: c.nextUpdate.toISOString(), refresh_at: new Date(c.refreshAt).toISOString(), der: c.der };
+  }
+
   private async store(serial: string, hash: string, caName: string, c: Cached) {
-    await this.s.db("ocsp_responses")
-      .insert({ serial, hash_alg: hash, ca_name: caName, cert_status: c.status === "good" ? "issued" : c.status, this_update: c.thisUpdate.toISOString(), next_update: c.nextUpdate.toISOString(), refresh_at: new Date(c.refreshAt).toISOString(), der: c.der })
-      .onConflict(["serial", "hash_alg"])
-      .merge();
+    await this.s.db("ocsp_responses").insert(this.responseRow(serial, hash, caName, c)).onConflict(["serial", "hash_alg"]).merge();
   }
 
   /**
@@ -300,16 +301,24 @@ export class OcspResponder {
       if (!rows.length) break;
       key ??= await this.s.status.keys.get("ocsp", caName);
       const signingKey = key;
-      await Promise.all(
+      const signed = await Promise.all(
         rows.map(async (r) => {
           const hash = (r.hash_alg ?? "sha1") as "sha1" | "sha256";
           const st = toStatus(caName, { ca_name: caName, ...r });
           const certIdDer = der.seq(CANONICAL_ALG[hash], der.octets(ca.hashes[hash].name), der.octets(ca.hashes[hash].key), der.intHex(r.serial));
-          const signed = await this.signOne(signingKey, certIdDer, st);
-          await this.store(r.serial, hash, caName, signed);
-          this.memory.delete(`${r.serial}|${hash}`);
+          return { serial: r.serial, hash, c: await this.signOne(signingKey, certIdDer, st) };
         }),
       );
+      // One transaction per page, rows written 100 at a time (not one commit per response).
+      await db.transaction(async (trx) => {
+        for (let i = 0; i < signed.length; i += 100) {
+          await trx("ocsp_responses")
+            .insert(signed.slice(i, i + 100).map((x) => this.responseRow(x.serial, x.hash, caName, x.c)))
+            .onConflict(["serial", "hash_alg"])
+            .merge();
+        }
+      });
+      for (const x of signed) this.memory.delete(`${x.serial}|${x.hash}`);
       done += rows.length;
     }
     return done;
