@@ -28,6 +28,9 @@ export interface AuditRow {
   hash: string;
 }
 
+/** Advisory lock key of the audit chain (any constant; "audit" in ASCII). */
+const AUDIT_LOCK_KEY = 0x6175646974;
+
 export const GENESIS_HASH = "0".repeat(64);
 
 export function rowHash(r: Omit<AuditRow, "hash">): string {
@@ -38,6 +41,10 @@ export function rowHash(r: Omit<AuditRow, "hash">): string {
 }
 
 export async function append(db: Db, entry: AuditEntry): Promise<AuditRow> {
+  // PostgreSQL: FOR UPDATE on the last row does not stop two transactions from both reading it as
+  // last (READ COMMITTED re-reads the locked row, not the new one), so appends are serialised by a
+  // transaction-scoped advisory lock, released at commit. SQLite writers are serial already.
+  if ((db.client.config.client as string) === "pg") await db.raw("SELECT pg_advisory_xact_lock(?)", [AUDIT_LOCK_KEY]);
   const last = await db("audit_log").select("seq", "hash").orderBy("seq", "desc").limit(1).forUpdate().first();
   const row: Omit<AuditRow, "hash"> = {
     seq: last ? Number(last.seq) + 1 : 1,

@@ -49,14 +49,13 @@ describe("CA ceremony (chungthu ca …)", () => {
   it("refuses to start with a wrong CA passphrase, naming the problem", async () => {
     const dir = tmpDir();
     expect(cli(dir, ["ca", "init", "--algorithm", "ecdsa"]).status).to.equal(0);
-    let err: Error | undefined;
-    try {
-      const svc = await startTestService({ CA_PASSPHRASE: "wrong-passphrase-456" }, dir);
-      await svc.stop();
-    } catch (e) {
-      err = e as Error;
-    }
-    expect(err?.message).to.match(/wrong CA passphrase/);
+    // In a child process: a service that fails at start must exit, not linger.
+    const r = spawnSync(process.execPath, ["--import", "tsx", path.resolve(__dirname, "../../src/main.ts")], {
+      encoding: "utf8", timeout: 30_000,
+      env: { ...process.env, DATA_DIR: dir, CA_PASSPHRASE: "wrong-passphrase-456", PORT: "0", LDAP_PORT: "off", LOG_LEVEL: "silent", OUTBOX_POLL_MS: "0" },
+    });
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.match(/wrong CA passphrase/);
   });
 
   it("ca import takes an existing openssl-made CA (certificate + PKCS#1 key) and issues from it", async function () {

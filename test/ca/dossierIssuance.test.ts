@@ -115,4 +115,34 @@ describe("issuance for an accepted dossier", () => {
     expect((await svc.request("POST", `/api/requests/${acc}/certificates`, { token: op, json: { subscriber: 7, csr } })).status).to.equal(404);
     expect((await svc.request("POST", `/api/requests/${acc}/certificates`, { token: clerk, json: { subscriber: 0, csr } })).status).to.equal(403);
   });
+
+  it("carries out an accepted Mẫu 05 revocation and a Mẫu 04 change of information, one result per serial", async () => {
+    const csr = fs.readFileSync(path.join(dir, "k.csr"), "utf8");
+    const issue = async (cn: string) =>
+      (await json(await svc.request("POST", "/api/certificates", { token: op, json: { profile: "individual", subject: { commonName: cn, organization: "Bộ Tài chính", title: "Chuyên viên" }, csr } }))).serial as string;
+    const a = await issue("Người A");
+    const b = await issue("Người B");
+    const accept = async (body: Record<string, unknown>) => {
+      const c = await svc.request("POST", "/api/requests", { token: clerk, json: body });
+      expect(c.status, await c.clone().text()).to.equal(201);
+      const { id } = await json(c);
+      expect((await svc.request("POST", `/api/requests/${id}/submit`, { token: clerk, json: {} })).status).to.equal(200);
+      expect((await svc.request("POST", `/api/requests/${id}/review`, { token: reviewer, json: { action: "start" } })).status).to.equal(200);
+      expect((await svc.request("POST", `/api/requests/${id}/review`, { token: reviewer, json: { action: "accept" } })).status).to.equal(200);
+      return id as string;
+    };
+    const rev = await accept({ ...sampleDossier("revocation"), quantity: 2, certificates: [{ serial: a }, { serial: "0a1b2c3d" }], reason: "cessationOfOperation" });
+    const r = await json(await svc.request("POST", `/api/requests/${rev}/execute`, { token: op }));
+    expect(r.succeeded).to.equal(1);
+    expect(r.items[1]).to.include({ ok: false, code: "certificate_not_found" });
+    const ca = await json(await svc.request("GET", `/api/certificates/${a}`, { token: op }));
+    expect(ca).to.include({ status: "revoked", revocationReason: "cessationOfOperation" });
+
+    const chg = await accept({ ...sampleDossier("renewal_change"), quantity: 1, certificates: [{ serial: b }], changes: [{ field: "Chức vụ", newValue: "Phó Vụ trưởng" }] });
+    const c = await json(await svc.request("POST", `/api/requests/${chg}/execute`, { token: op }));
+    expect(c.items[0].ok, JSON.stringify(c)).to.equal(true);
+    const neu = await json(await svc.request("GET", `/api/certificates/${c.items[0].newSerial}`, { token: op }));
+    expect(neu.subjectInfo.title).to.equal("Phó Vụ trưởng");
+    expect((await json(await svc.request("GET", `/api/certificates/${b}`, { token: op }))).revocationReason).to.equal("superseded");
+  });
 });

@@ -212,6 +212,10 @@ describe("certificate issuance", function () {
     expect((await post(`/api/certificates/${serial}/revoke`, { reason: "certificateHold" })).status).to.equal(200);
     const r = await post(`/api/certificates/${serial}/revoke`, { reason: "removeFromCRL" });
     expect(((await r.json()) as { status: string }).status).to.equal("issued");
+    // Revoked again after the release: new directory and CRL jobs (not swallowed by the first ones' dedupe keys).
+    expect((await post(`/api/certificates/${serial}/revoke`, { reason: "keyCompromise" })).status).to.equal(200);
+    const jobs = await svc.services.db("outbox").where({ kind: "directory.unpublish" }).select("payload");
+    expect(jobs.filter((j) => JSON.parse(j.payload).serial === serial)).to.have.length(2);
   });
 
   it("renews with the same key (adds at most 3 years) and links the two certificates", async () => {
@@ -228,6 +232,9 @@ describe("certificate issuance", function () {
     expect(old.replacedBy).to.equal(renewed.serial);
     expect(old.status).to.equal("issued");
     expect((await post(`/api/certificates/${renewed.serial}/renew`, { years: 4 })).status).to.equal(400);
+    const twice = await post(`/api/certificates/${first.serial}/renew`, {});
+    expect(twice.status).to.equal(409);
+    expect(((await twice.json()) as { error: { code: string } }).error.code).to.equal("already_replaced");
   });
 
   it("changes information: new subject, old certificate revoked as affiliationChanged", async () => {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import fs from "node:fs";
 import path from "node:path";
 import { sealKey, openKey, KeyEnvelopeError } from "../../src/ca/keys/envelope";
-import { generateKeyPair } from "../../src/ca/algorithms";
+import { generateKeyPair, describePublicKey } from "../../src/ca/algorithms";
 import { importSigningKey } from "../../src/ca/signers/software";
 import { startTestService, type TestService } from "../support/service";
 import { requirePeer, hasCommand } from "../support/peers";
@@ -130,7 +130,6 @@ describe("CA hierarchy at start", () => {
 describe("public key description (fast DER path)", () => {
   it("agrees with OpenSSL on RSA sizes and EC curves, and reports other keys as other", async () => {
     const crypto = await import("node:crypto");
-    const { describePublicKey } = await import("../../src/ca/algorithms");
     const spki = (k: import("node:crypto").KeyObject) => k.export({ type: "spki", format: "der" });
     for (const bits of [1024, 2048, 3072]) {
       expect(describePublicKey(spki(crypto.generateKeyPairSync("rsa", { modulusLength: bits }).publicKey))).to.deep.equal({ kind: "rsa", bits });

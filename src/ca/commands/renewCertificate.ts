@@ -30,6 +30,9 @@ export async function renewCertificate(s: Services, actor: Actor, input: RenewIn
   if (years <= 0 || years > MAX_RENEWAL_YEARS) throw new DomainError("renewal_too_long", messages.ca.renewalTooLong, { maxYears: MAX_RENEWAL_YEARS });
   const old = await mustGetCertificate(s.db, input.serial);
   if (old.status !== "issued") throw new DomainError("invalid_state", messages.ca.notIssued(old.serial, old.status), { status: old.status }, "conflict");
+  if (old.replaced_by_serial) {
+    throw new DomainError("already_replaced", messages.ca.alreadyReplaced(old.serial, old.replaced_by_serial), { replacedBy: old.replaced_by_serial }, "conflict");
+  }
   const key = input.key ? await resolveKey(input.key) : { spki: parseCertificate(old.der!).spki, keyGeneration: "same-key" as const };
   try {
     const base = new Date(Math.max(Date.now(), Date.parse(old.not_after!)));

@@ -58,8 +58,10 @@ export async function revokeCertificate(s: Services, actor: Actor | string, inpu
       actor, action: "certificate.revoked", objectType: "certificate", objectId: row.serial,
       details: { ca: row.ca_name, reason: input.reason, invalidityDate: input.invalidityDate?.toISOString(), comment: input.comment },
     });
-    await enqueue(trx, { kind: "directory.unpublish", payload: { serial: row.serial }, dedupeKey: `directory.unpublish:${row.serial}` });
-    await enqueue(trx, { kind: "crl.regenerate", payload: { ca: row.ca_name }, dedupeKey: `crl.regenerate:${row.ca_name}:${row.serial}:${input.reason}` });
+    // Dedupe keys name this revocation (a hold made final keeps its time: already unpublished); a
+    // certificate released from hold and revoked again gets new jobs.
+    await enqueue(trx, { kind: "directory.unpublish", payload: { serial: row.serial }, dedupeKey: `directory.unpublish:${row.serial}:${revokedAt}` });
+    await enqueue(trx, { kind: "crl.regenerate", payload: { ca: row.ca_name }, dedupeKey: `crl.regenerate:${row.ca_name}:${row.serial}:${input.reason}:${now}` });
     return (await certificates.get(trx, row.serial))!;
   };
   return trxIn ? run(trxIn) : s.db.transaction(run);

@@ -135,9 +135,15 @@ export async function issueCertificates(s: Services, actor: Actor | string, item
 
   // An item whose idempotency key already has a certificate is answered with it, not issued again.
   const todo: number[] = [];
+  const keys = items.map((it) => it.idempotencyKey).filter((k): k is string => !!k);
+  const byKey = new Map<string, certificates.CertificateRow>();
+  for (let i = 0; i < keys.length; i += 500) {
+    const rows: certificates.CertificateRow[] = await s.db("certificates").whereIn("idempotency_key", keys.slice(i, i + 500));
+    for (const r of rows) byKey.set(r.idempotency_key!, r);
+  }
   for (let i = 0; i < items.length; i++) {
     const key = items[i].idempotencyKey;
-    const existing = key ? await certificates.getByIdempotencyKey(s.db, key) : undefined;
+    const existing = key ? byKey.get(key) : undefined;
     if (existing && existing.status !== "void" && existing.der) {
       results[i] = { serial: existing.serial, der: Buffer.from(existing.der), caName: existing.ca_name, notBefore: existing.not_before!, notAfter: existing.not_after!, existing: true };
     } else todo.push(i);
@@ -190,10 +196,13 @@ export async function issueCertificates(s: Services, actor: Actor | string, item
   // 4: store the DER and mark issued.
   const issuedAt = nowIso();
   await s.db.transaction(async (trx) => {
-    // One UPDATE per 100 certificates (portable CASE … WHEN), not one per row.
+    // One UPDATE per 100 certificates (CASE … WHEN), not one per row. PostgreSQL cannot infer the
+    // type of a bound value in a CASE branch, so the DER is cast to bytea there (SQLite needs none).
+    const binary = (trx.client.config.client as string) === "pg" ? "?::bytea" : "?";
     for (let i = 0; i < prepared.length; i += 100) {
       const part = prepared.slice(i, i + 100);
-      const derCase = part.map(() => "WHEN ? THEN ?").join(" ");
+      const derCase = part.map(() => `WHEN ? THEN ${binary}`).join(" ");
+      const hashCase = part.map(() => "WHEN ? THEN ?").join(" ");
       await trx("certificates")
         .whereIn("serial", part.map((p) => p.serial))
         .andWhere("status", "pending")
@@ -202,7 +211,7 @@ export async function issueCertificates(s: Services, actor: Actor | string, item
           issued_at: issuedAt,
           tbs: null,
           der: trx.raw(`CASE serial ${derCase} END`, part.flatMap((p, k) => [p.serial, ders[i + k]])),
-          sha256: trx.raw(`CASE serial ${derCase} END`, part.flatMap((p, k) => [p.serial, sha256Hex(ders[i + k])])),
+          sha256: trx.raw(`CASE serial ${hashCase} END`, part.flatMap((p, k) => [p.serial, sha256Hex(ders[i + k])])),
         });
     }
     await append(trx, {

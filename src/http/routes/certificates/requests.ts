@@ -7,6 +7,7 @@ import { DomainError } from "../../../errors";
 import { messages } from "../../../messages";
 import { issueForDossier } from "../../../ca/commands/issueForDossier";
 import { issueDossierBatch } from "../../../ca/commands/issueDossierBatch";
+import { executeDossier } from "../../../ca/commands/executeDossier";
 
 const Index = z.number().int().min(0).max(100000);
 
@@ -37,6 +38,15 @@ export function register(api: ApiRouter) {
       ctx.status = 201;
       ctx.set("Cache-Control", "no-store");
       ctx.body = presentIssued(r);
+    },
+  });
+  api.add({
+    method: "post", path: "/api/requests/:id/execute", summary: "Carry out an accepted Mẫu 04 (renewal / change) or Mẫu 05 (revocation) dossier; a result per listed serial",
+    tags: ["certificates", "requests"], action: "certificate.renew",
+    input: z.object({ params: z.object({ id: z.string().min(1).max(36) }) }),
+    handler: async (ctx, { params }) => {
+      const results = await executeDossier(ctx.services, ctx.state.actor!, params.id);
+      ctx.body = { items: results, total: results.length, succeeded: results.filter((r) => r.ok).length };
     },
   });
   api.add({
