@@ -18,7 +18,7 @@ import * as der from "../src/status/der";
 import { fmt, freePort, load, median, pemOf, report, type LoadResult } from "./lib";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
-const DURATION = Number(process.env.BENCH_SECONDS ?? 6);
+const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 const RUNS = 3;
 const CONNECTIONS = 64;
 
