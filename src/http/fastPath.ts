@@ -40,11 +40,13 @@ export function withFastRoutes(services: Services, routes: FastRoute[], koa: Lis
   const limit = services.config.BODY_LIMIT;
   const log: Logger = services.log;
 
+  const baseFlat = base.flat();
   const send = (res: http.ServerResponse, reply: FastReply) => {
-    for (const [k, v] of base) res.setHeader(k, v);
-    for (const k in reply.headers) res.setHeader(k, reply.headers[k]);
-    res.statusCode = reply.status;
-    if (reply.body) res.setHeader("Content-Length", reply.body.length);
+    // One writeHead with a flat [name, value, …] list: cheaper than a setHeader per header.
+    const h: (string | number)[] = baseFlat.slice();
+    for (const k in reply.headers) h.push(k, reply.headers[k]);
+    if (reply.body) h.push("Content-Length", reply.body.length);
+    res.writeHead(reply.status, h as unknown as http.OutgoingHttpHeaders);
     res.end(reply.body ?? undefined);
   };
   const run = (route: FastRoute, req: http.IncomingMessage, res: http.ServerResponse, url: string, body: Buffer | undefined) => {

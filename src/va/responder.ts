@@ -93,7 +93,7 @@ export class OcspResponder {
   /** Answers an OCSPRequest (DER); never throws: failures are OCSP error statuses. */
   async respond(request: Uint8Array | undefined): Promise<OcspAnswer> {
     // Fast path: the same request bytes as before, answered from memory without parsing.
-    const reqKey = request && request.length <= 512 ? Buffer.from(request).toString("base64") : undefined;
+    const reqKey = request && request.length <= 512 ? (Buffer.isBuffer(request) ? request : Buffer.from(request)).toString("base64") : undefined;
     if (reqKey) {
       const mk = this.byRequest.get(reqKey);
       const hit = mk ? this.memory.get(mk) : undefined;
