@@ -72,6 +72,7 @@ async function main() {
   const openssl = spawn("openssl", ["ocsp", "-port", String(port), "-index", "index.txt", "-CA", "issuing.pem", "-rsigner", "responder.pem", "-rkey", "responder.key", "-nmin", "60"], { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
   let opensslErr = "";
   openssl.stderr.on("data", (d) => (opensslErr += d));
+  openssl.on("exit", (code) => process.stderr.write(`openssl ocsp exited ${code}\n`));
   for (let i = 0; i < 100; i++) {
     const ok = await fetch(`http://127.0.0.1:${port}/`, { method: "POST", body: new Uint8Array(bodies[0]), headers: { "content-type": "application/ocsp-request" } }).then((r) => r.ok, () => false);
     if (ok) break;
@@ -81,22 +82,31 @@ async function main() {
   const post = { method: "POST", headers: { "content-type": "application/ocsp-request" }, bodies, connections: CONNECTIONS, duration: DURATION };
   const ours: LoadResult[] = [];
   const gets: LoadResult[] = [];
-  const refs: LoadResult[] = [];
+  const refs: (LoadResult & { best: number })[] = [];
   // Warm the responder's memory once through every request (as a long-running responder is).
   for (const b of bodies) await s.status.ocsp.respond(b);
   for (let r = 0; r < RUNS; r++) {
     ours.push(await load({ ...post, url: svc.url + "/ocsp" }));
     gets.push(await load({ url: svc.url, method: "GET", paths: bodies.map((b) => "/ocsp/" + encodeURIComponent(b.toString("base64"))), connections: CONNECTIONS, duration: DURATION }));
-    refs.push(await load({ ...post, url: `http://127.0.0.1:${port}/` }));
+    // openssl's responder serves one connection at a time and closes it; at 64 connections most of
+    // them are refused. Its better rate of 64 and 4 connections is the reference.
+    const at64 = await load({ ...post, url: `http://127.0.0.1:${port}/` });
+    const at4 = await load({ ...post, url: `http://127.0.0.1:${port}/`, connections: 4 });
+    refs.push(at4.rps > at64.rps ? { ...at4, best: 4 } : { ...at64, best: 64 });
   }
-  openssl.kill("SIGTERM");
-  await new Promise((r) => openssl.once("exit", r));
+  if (openssl.exitCode === null) {
+    const exited = new Promise((r) => openssl.once("exit", r));
+    openssl.kill("SIGTERM");
+    const t = setTimeout(() => openssl.kill("SIGKILL"), 2000);
+    await exited;
+    clearTimeout(t);
+  }
   const m = (xs: LoadResult[]) => ({ rps: median(xs.map((x) => x.rps)), p99: median(xs.map((x) => x.p99)), bad: xs.reduce((a, x) => a + x.non2xx + x.errors, 0) });
   const o = m(ours);
   const g = m(gets);
   const ref = m(refs);
   process.stderr.write(`${JSON.stringify({ ours, gets, refs })}\n${opensslErr.slice(0, 500)}`);
-  const refText = `openssl ocsp: ${fmt(ref.rps)} req/s, p99 ${ref.p99} ms${ref.bad ? `, ${ref.bad} errors` : ""}`;
+  const refText = `openssl ocsp (best of 64 and 4 connections: ${refs.map((x) => x.best).join(", ")}): ${fmt(ref.rps)} req/s, p99 ${ref.p99} ms${ref.bad ? `, ${ref.bad} errors` : ""}`;
   report([
     { path: `OCSP POST, pre-signed, ${fmt(ROWS)} certificates, ${CONNECTIONS} connections`, figure: `${fmt(o.rps)} req/s, p99 ${o.p99} ms${o.bad ? `, ${o.bad} errors` : ""}`, reference: refText, ratio: `${fmt(o.rps / ref.rps, 1)}×`, target: "≥ 10,000/s, p99 ≤ 10 ms, ≥ 10× openssl", met: o.rps >= 10_000 && o.p99 <= 10 && o.rps >= 10 * ref.rps },
     { path: `OCSP GET (RFC 5019), same`, figure: `${fmt(g.rps)} req/s, p99 ${g.p99} ms${g.bad ? `, ${g.bad} errors` : ""}`, reference: refText, ratio: `${fmt(g.rps / ref.rps, 1)}×`, target: "≥ 10,000/s, p99 ≤ 10 ms", met: g.rps >= 10_000 && g.p99 <= 10 },
