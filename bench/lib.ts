@@ -1,5 +1,6 @@
 import os from "node:os";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import path from "node:path";
 
 /**
  * Benchmarks print one JSON line prefixed with BENCH_RESULT; bench/run.ts collects them into
@@ -38,10 +39,12 @@ export async function timeRuns(runs: number, fn: () => Promise<void> | void): Pr
 /** openssl speed for a signature algorithm: signs per second (the signing limit on this machine). */
 export function opensslSignRate(alg: "rsa2048" | "ecdsap256"): number {
   const out = execFileSync("openssl", ["speed", "-seconds", "2", "-mr", alg], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-  // OpenSSL 3 -mr lines: +F2:<n>:<bits>:<signs/s>:<verifies/s> (rsa), +F4:… (ecdsa)
+  // -mr lines: +F2:<n>:<bits>:<sign>:<verify> (rsa) or +F4:… (ecdsa)
   const line = out.split("\n").find((l) => /^\+F[24]:/.test(l));
   if (!line) throw new Error("openssl speed gave no result");
-  return Number(line.split(":")[3]);
+  // OpenSSL 1.1 prints seconds per signature, OpenSSL 3 signatures per second.
+  const v = Number(line.split(":")[3]);
+  return v < 1 ? 1 / v : v;
 }
 
 export function machine(): string {
@@ -50,3 +53,37 @@ export function machine(): string {
 }
 
 export const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+export interface LoadResult { rps: number; p50: number; p99: number; non2xx: number; errors: number; timeouts: number; total: number }
+
+/** autocannon in a child process (bench/loadgen.ts): the load generator is not the process under test. */
+export function load(opts: { url: string; method?: string; headers?: Record<string, string>; bodies?: Buffer[]; paths?: string[]; connections: number; duration: number }): Promise<LoadResult> {
+  const arg = JSON.stringify({ ...opts, bodies: opts.bodies?.map((b) => b.toString("base64")) });
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "loadgen.ts"), arg], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.on("exit", (code) => {
+      try {
+        if (code !== 0) throw new Error(`load generator exited ${code}`);
+        resolve(JSON.parse(out.trim().split("\n").slice(-1)[0]) as LoadResult);
+      } catch (err) {
+        reject(err);
+      }
+    });
+  });
+}
+
+export const pemOf = (der: Buffer, label = "CERTIFICATE") => `-----BEGIN ${label}-----\n${der.toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n$/, "")}\n-----END ${label}-----\n`;
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const net = await import("node:net");
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}

@@ -18,7 +18,7 @@ import { issueTestCertificate, makeTestCas } from "../test/support/pki";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const DISTINCT_DER = 500;
-const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 
 const ho = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"];
 const dem = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Thanh", "Quốc", "Ngọc", "Xuân", "Thu", "Hoài", "Kim"];

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { machine, type BenchRow } from "./lib";
@@ -13,6 +14,8 @@ const files = fs.readdirSync(dir).filter((f) => f.endsWith(".bench.ts")).sort()
   .filter((f) => only.length === 0 || only.some((o) => f.startsWith(o)));
 
 const rows: BenchRow[] = [];
+const loadBefore = os.loadavg()[0];
+const started = Date.now();
 for (const f of files) {
   process.stderr.write(`bench ${f}…\n`);
   const r = spawnSync(process.execPath, ["--import", "tsx", "--expose-gc", path.join(dir, f)], {
@@ -31,6 +34,7 @@ const table = [
   "|---|---|---|---|---|---|",
   ...rows.map((r) => `| ${r.path} | ${r.figure} | ${r.reference ?? "—"} | ${r.ratio ?? "—"} | ${r.target ?? "—"} | ${r.met === undefined ? "—" : r.met ? "yes" : "no"} |`),
 ].join("\n");
-const md = `# Benchmark results\n\nMachine: ${machine()}\nDate: ${new Date().toISOString()}\n\nMedians of several runs; ratios against references measured in the same run.\n\n${table}\n`;
+const load = `Load average (1 min) ${os.loadavg()[0].toFixed(1)} at the end, ${loadBefore.toFixed(1)} at the start; ${((Date.now() - started) / 1000).toFixed(0)} s in all`;
+const md = `# Benchmark results\n\nMachine: ${machine()}\nDate: ${new Date().toISOString()}\n${load} (the machine is shared: compare ratios, not lone figures).\n\nMedians of several runs; ratios against references measured in the same run.\n\n${table}\n`;
 if (only.length === 0) fs.writeFileSync(path.join(dir, "results.md"), md);
 process.stdout.write(md);

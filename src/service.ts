@@ -8,6 +8,7 @@ import { openDatabase } from "./store/db";
 import { OutboxWorker } from "./outbox/worker";
 import { buildApp } from "./http/app";
 import { ApiRouter } from "./http/route";
+import { withFastRoutes, type FastRoute } from "./http/fastPath";
 import { bootstrapAdmin } from "./auth/bootstrap";
 import { modules } from "./modules";
 import type { Job } from "./outbox/job";
@@ -36,6 +37,8 @@ export interface Module {
   /** Creates the module's parts (after the database is migrated). */
   init?(s: Services): Promise<void> | void;
   routes?(api: ApiRouter): void;
+  /** Public routes of another protocol served in front of Koa (src/http/fastPath.ts). */
+  fastRoutes?(s: Services): FastRoute[];
   jobs?: Job[];
   /** Starts listeners and timers (after the HTTP server is up). */
   start?(s: Services): Promise<void> | void;
@@ -65,7 +68,8 @@ export async function startService(config: Config, opts: { logger?: Logger } = {
     if (m.jobs) services.worker.register(...m.jobs);
   }
   const app = buildApp(services, api);
-  const server = http.createServer(app.callback());
+  const fast = modules.flatMap((m) => m.fastRoutes?.(services) ?? []);
+  const server = http.createServer(withFastRoutes(services, fast, app.callback()));
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -59,10 +59,73 @@ function parsedFont(style: FontStyle): unknown {
     // their text layer. Creating every mapped glyph up front, in code point order, fixes each
     // glyph's code points once, whatever the documents rendered before.
     for (const cp of [...font.characterSet].sort((a, b) => a - b)) font.glyphForCodePoint(cp);
+    cacheSubsetGlyphs(font as unknown as { createSubset(): unknown });
     f = font;
     parsed.set(style, f);
   }
   return f;
+}
+
+/** What a TrueType subset copies of one glyph: its glyf bytes, compound parts and metrics. */
+interface SubsetGlyph {
+  raw: Uint8Array;
+  components: { id: number; pos: number }[] | null;
+  advance: number;
+  bearing: number;
+}
+interface TtfSubset {
+  font: { _variationProcessor?: unknown; getGlyph(gid: number): any; loca: { offsets: number[] }; _getTableStream(t: string): any };
+  glyf: Uint8Array[];
+  loca: { offsets: number[] };
+  hmtx: { metrics: { advance: number; bearing: number }[] };
+  offset: number;
+  includeGlyph(gid: number): number;
+  _addGlyph(gid: number): number;
+}
+const subsetGlyphs = new WeakMap<object, Map<number, SubsetGlyph>>();
+let subsetPatched = false;
+
+/**
+ * Every document subsets the fonts again (each embeds only its own glyphs), and fontkit decodes
+ * each glyph's outline for that on every subset. The bytes it copies depend only on the font and
+ * the glyph id, so they are kept per parsed font: fontkit's TTFSubset._addGlyph, with the decoded
+ * parts remembered. The subset it writes is byte for byte the same.
+ */
+function cacheSubsetGlyphs(font: { createSubset(): unknown }): void {
+  if (subsetPatched) return;
+  const proto = Object.getPrototypeOf(font.createSubset()) as TtfSubset;
+  if (typeof proto._addGlyph !== "function" || typeof proto.includeGlyph !== "function") return;
+  subsetPatched = true;
+  const original = proto._addGlyph;
+  proto._addGlyph = function (this: TtfSubset, gid: number): number {
+    if (this.font._variationProcessor) return original.call(this, gid);
+    let cache = subsetGlyphs.get(this.font);
+    if (!cache) subsetGlyphs.set(this.font, (cache = new Map()));
+    let g = cache.get(gid);
+    if (!g) {
+      const glyph = this.font.getGlyph(gid);
+      const glyf = glyph._decode();
+      const start = this.font.loca.offsets[gid];
+      const stream = this.font._getTableStream("glyf");
+      stream.pos += start;
+      const raw = Uint8Array.from(stream.readBuffer(this.font.loca.offsets[gid + 1] - start));
+      const components = glyf && glyf.numberOfContours < 0 ? (glyf.components as { glyphID: number; pos: number }[]).map((c) => ({ id: c.glyphID, pos: c.pos })) : null;
+      g = { raw, components, advance: glyph.advanceWidth, bearing: glyph._getMetrics().leftBearing };
+      cache.set(gid, g);
+    }
+    let buffer = g.raw;
+    if (g.components) {
+      // A compound glyph names its parts by glyph id: renumber them to this subset's ids.
+      buffer = new Uint8Array(g.raw);
+      const view = new DataView(buffer.buffer);
+      for (const c of g.components) view.setUint16(c.pos, this.includeGlyph(c.id));
+    }
+    this.glyf.push(buffer);
+    this.loca.offsets.push(this.offset);
+    this.hmtx.metrics.push({ advance: g.advance, bearing: g.bearing });
+    this.offset += buffer.length;
+    return this.glyf.length - 1;
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import Koa from "koa";
 import helmet from "koa-helmet";
+import { helmetOptions } from "./securityHeaders";
 import type { Services } from "../service";
 import { authenticate } from "../auth/users";
 import { bodyParser } from "./body";
@@ -15,19 +16,7 @@ export function buildApp(services: Services, api: ApiRouter): Koa {
   app.context.services = services;
   app.silent = true;
   app.use(errorHandler(services.log, services.db));
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'self'"], imgSrc: ["'self'", "data:"], styleSrc: ["'self'"], scriptSrc: ["'self'"],
-          frameAncestors: ["'none'"], formAction: ["'self'"], baseUri: ["'none'"], objectSrc: ["'none'"],
-        },
-      },
-      crossOriginEmbedderPolicy: false,
-      strictTransportSecurity: false,
-    }),
-  );
+  app.use(helmet(helmetOptions));
   app.use(bodyParser(services.config.BODY_LIMIT));
   app.use(async (ctx, next) => {
     const header = ctx.get("authorization");

@@ -4,9 +4,9 @@ import "./context";
 import { CrlService } from "../ca/crl/service";
 import { registerCrlRoutes } from "../ca/crl/routes";
 import { OcspResponder } from "../va/responder";
-import { registerOcspRoutes } from "../va/routes";
+import { ocspFastRoutes, registerOcspRoutes } from "../va/routes";
 import { TimestampAuthority } from "../tsa/authority";
-import { registerTsaRoutes } from "../tsa/routes";
+import { registerTsaRoutes, tsaFastRoutes } from "../tsa/routes";
 import { ServiceKeys } from "./serviceKeys";
 import type { Services } from "../service";
 
@@ -57,6 +57,7 @@ export const statusModule: Module = {
     registerOcspRoutes(api);
     registerTsaRoutes(api);
   },
+  fastRoutes: (s) => [...ocspFastRoutes(s), ...tsaFastRoutes(s)],
   jobs: [crlRegenerate, ocspRefresh],
   start(s) {
     // The schedules (CRL re-issue, OCSP pre-signing) run with the in-process outbox worker;

@@ -1,6 +1,8 @@
 import type { ApiRouter } from "../http/route";
 import { DomainError } from "../errors";
 import { messages } from "../messages";
+import type { FastRoute } from "../http/fastPath";
+import type { Services } from "../service";
 
 /** POST /tsa: RFC 3161 §3.4 over HTTP, application/timestamp-query → application/timestamp-reply. */
 export function registerTsaRoutes(api: ApiRouter) {
@@ -19,4 +21,12 @@ export function registerTsaRoutes(api: ApiRouter) {
       ctx.body = reply;
     },
   });
+}
+
+/** POST /tsa served in front of Koa (src/http/fastPath.ts): the same answer and headers. */
+export function tsaFastRoutes(s: Services): FastRoute[] {
+  return [{
+    method: "POST", path: "/tsa", contentType: "application/timestamp-query",
+    handle: async (_req, body) => ({ status: 200, body: await s.status.tsa.respond(body), headers: { "Content-Type": "application/timestamp-reply", "Cache-Control": "no-store" } }),
+  }];
 }

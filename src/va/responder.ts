@@ -64,6 +64,8 @@ export class OcspResponder {
   private cas: KnownCa[] = [];
   private casLoadedAt = 0;
   private memory = new Map<string, Cached>();
+  /** Lookups under way, by serial|hash: a burst of requests for one certificate costs one query. */
+  private inFlight = new Map<string, Promise<Cached>>();
   /** Exact request bytes (RFC 5019 clients repeat them) → the memory key of their pre-signed answer. */
   private byRequest = new Map<string, string>();
   private timer?: NodeJS.Timeout;
@@ -91,7 +93,7 @@ export class OcspResponder {
   /** Answers an OCSPRequest (DER); never throws: failures are OCSP error statuses. */
   async respond(request: Uint8Array | undefined): Promise<OcspAnswer> {
     // Fast path: the same request bytes as before, answered from memory without parsing.
-    const reqKey = request && request.length <= 512 ? Buffer.from(request).toString("base64") : undefined;
+    const reqKey = request && request.length <= 512 ? (Buffer.isBuffer(request) ? request : Buffer.from(request)).toString("base64") : undefined;
     if (reqKey) {
       const mk = this.byRequest.get(reqKey);
       const hit = mk ? this.memory.get(mk) : undefined;
@@ -174,9 +176,20 @@ export class OcspResponder {
   /** The pre-signed response for (serial, hash): memory, then the database, then a new signature. */
   private async presigned(ca: KnownCa, key: ServiceKey, hash: "sha1" | "sha256", serial: string, certIdDer: Buffer): Promise<Cached> {
     const mk = `${serial}|${hash}`;
-    const nowMs = Date.now();
     const mem = this.memory.get(mk);
+    const nowMs = Date.now();
     if (mem && nowMs - mem.checkedAt < MEMORY_TTL_MS && nowMs < mem.refreshAt) return mem;
+    // Concurrent requests for the same certificate share one lookup (and at most one signature).
+    let p = this.inFlight.get(mk);
+    if (!p) {
+      p = this.lookup(ca, key, hash, serial, certIdDer, mk, mem).finally(() => this.inFlight.delete(mk));
+      this.inFlight.set(mk, p);
+    }
+    return p;
+  }
+
+  private async lookup(ca: KnownCa, key: ServiceKey, hash: "sha1" | "sha256", serial: string, certIdDer: Buffer, mk: string, mem: Cached | undefined): Promise<Cached> {
+    const nowMs = Date.now();
     const row = await this.s.db("certificates as c")
       .leftJoin("ocsp_responses as o", (j) => j.on("o.serial", "=", "c.serial").andOn("o.hash_alg", "=", this.s.db.raw("?", [hash])))
       .where("c.serial", serial)
@@ -219,11 +232,12 @@ export class OcspResponder {
     return { der, etag: etagOf(der), status: st.status, thisUpdate: now, nextUpdate, refreshAt: now.getTime() + half, checkedAt: Date.now() };
   }
 
+  private responseRow(serial: string, hash: string, caName: string, c: Cached) {
+    return { serial, hash_alg: hash, ca_name: caName, cert_status: c.status === "good" ? "issued" : c.status, this_update: c.thisUpdate.toISOString(), next_update: c.nextUpdate.toISOString(), refresh_at: new Date(c.refreshAt).toISOString(), der: c.der };
+  }
+
   private async store(serial: string, hash: string, caName: string, c: Cached) {
-    await this.s.db("ocsp_responses")
-      .insert({ serial, hash_alg: hash, ca_name: caName, cert_status: c.status === "good" ? "issued" : c.status, this_update: c.thisUpdate.toISOString(), next_update: c.nextUpdate.toISOString(), refresh_at: new Date(c.refreshAt).toISOString(), der: c.der })
-      .onConflict(["serial", "hash_alg"])
-      .merge();
+    await this.s.db("ocsp_responses").insert(this.responseRow(serial, hash, caName, c)).onConflict(["serial", "hash_alg"]).merge();
   }
 
   /**
@@ -287,16 +301,24 @@ export class OcspResponder {
       if (!rows.length) break;
       key ??= await this.s.status.keys.get("ocsp", caName);
       const signingKey = key;
-      await Promise.all(
+      const signed = await Promise.all(
         rows.map(async (r) => {
           const hash = (r.hash_alg ?? "sha1") as "sha1" | "sha256";
           const st = toStatus(caName, { ca_name: caName, ...r });
           const certIdDer = der.seq(CANONICAL_ALG[hash], der.octets(ca.hashes[hash].name), der.octets(ca.hashes[hash].key), der.intHex(r.serial));
-          const signed = await this.signOne(signingKey, certIdDer, st);
-          await this.store(r.serial, hash, caName, signed);
-          this.memory.delete(`${r.serial}|${hash}`);
+          return { serial: r.serial, hash, c: await this.signOne(signingKey, certIdDer, st) };
         }),
       );
+      // One transaction per page, rows written 100 at a time (not one commit per response).
+      await db.transaction(async (trx) => {
+        for (let i = 0; i < signed.length; i += 100) {
+          await trx("ocsp_responses")
+            .insert(signed.slice(i, i + 100).map((x) => this.responseRow(x.serial, x.hash, caName, x.c)))
+            .onConflict(["serial", "hash_alg"])
+            .merge();
+        }
+      });
+      for (const x of signed) this.memory.delete(`${x.serial}|${x.hash}`);
       done += rows.length;
     }
     return done;

@@ -1,5 +1,7 @@
 import type { ApiRouter, ApiContext } from "../http/route";
-import { sendCacheable } from "../status/httpCache";
+import { cacheableReply, sendCacheable } from "../status/httpCache";
+import type { FastRoute } from "../http/fastPath";
+import type { Services } from "../service";
 import type { OcspAnswer } from "./responder";
 import { DomainError } from "../errors";
 import { messages } from "../messages";
@@ -15,6 +17,37 @@ function present(ctx: ApiContext, a: OcspAnswer, cacheable: boolean) {
   ctx.type = TYPE;
   ctx.set("Cache-Control", "no-store");
   ctx.body = a.der;
+}
+
+/** The DER request of GET /ocsp/{url-encoded base64}; undefined when it is not base64. */
+export function requestFromPath(url: string): Buffer | undefined {
+  const rawPath = url.split("?")[0].slice("/ocsp/".length);
+  try {
+    const b64 = decodeURIComponent(rawPath).replace(/\s/g, "");
+    if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(b64)) return Buffer.from(b64, b64.includes("-") || b64.includes("_") ? "base64url" : "base64");
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/** The same endpoints served in front of Koa (src/http/fastPath.ts): identical answers and headers. */
+export function ocspFastRoutes(s: Services): FastRoute[] {
+  return [
+    {
+      method: "POST", path: "/ocsp", contentType: "application/ocsp-request",
+      handle: async (_req, body) => ({ status: 200, body: (await s.status.ocsp.respond(body)).der, headers: { "Content-Type": TYPE, "Cache-Control": "no-store" } }),
+    },
+    {
+      method: "GET", path: "/ocsp/",
+      handle: async (req, _body, url) => {
+        const a = await s.status.ocsp.respond(requestFromPath(url));
+        if (!a.cache) return { status: 200, body: a.der, headers: { "Content-Type": TYPE, "Cache-Control": "no-store" } };
+        const h = req.headers;
+        return cacheableReply({ body: a.der, type: TYPE, etag: a.cache.etag, lastModified: a.cache.thisUpdate, expires: a.cache.nextUpdate }, h["if-none-match"], h["if-modified-since"]);
+      },
+    },
+  ];
 }
 
 /**
@@ -38,14 +71,7 @@ export function registerOcspRoutes(api: ApiRouter) {
     method: "get", path: "/ocsp/*request", summary: "OCSP request in the URL (RFC 6960 A.1, RFC 5019 §5)", tags: ["pki"],
     responses: { 200: { description: "OCSPResponse (DER)", mediaType: TYPE }, 304: { description: "Not modified" } },
     handler: async (ctx) => {
-      const rawPath = ctx.url.split("?")[0].slice("/ocsp/".length);
-      let bytes: Buffer | undefined;
-      try {
-        const b64 = decodeURIComponent(rawPath).replace(/\s/g, "");
-        if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(b64)) bytes = Buffer.from(b64, b64.includes("-") || b64.includes("_") ? "base64url" : "base64");
-      } catch {
-        bytes = undefined;
-      }
+      const bytes = requestFromPath(ctx.url);
       present(ctx, await ctx.services.status.ocsp.respond(bytes), true);
     },
   });
