@@ -60,4 +60,14 @@ describe("HTTP fast path for OCSP and TSA", () => {
     expect(big.status).to.equal(413);
     expect(((await big.json()) as { error: { code: string } }).error.code).to.equal("body_too_large");
   });
+
+  it("refuses another media type on POST /ocsp and /tsa with a Vietnamese 415, as Koa does", async () => {
+    for (const [p, type] of [["/ocsp", "application/ocsp-request"], ["/tsa", "application/timestamp-query"]]) {
+      const r = await svc.request("POST", p, { body: req, headers: { "content-type": "application/octet-stream" } });
+      expect(r.status, p).to.equal(415);
+      const b = await r.json();
+      expect(b.error.code).to.equal("unsupported_media_type");
+      expect(b.error.message).to.contain(type);
+    }
+  });
 });
