@@ -60,31 +60,48 @@ export async function startService(config: Config, opts: { logger?: Logger } = {
   const services = { config, db, log, healthChecks: {} } as unknown as Services;
   services.worker = new OutboxWorker(db, log, services as unknown as Record<string, unknown>, { pollMs: config.OUTBOX_POLL_MS });
 
-  await bootstrapAdmin(services);
   const api = new ApiRouter();
-  for (const m of modules) {
-    await m.init?.(services);
-    m.routes?.(api);
-    if (m.jobs) services.worker.register(...m.jobs);
+  const started: Module[] = [];
+  let server: http.Server | undefined;
+  let url = "";
+  try {
+    await bootstrapAdmin(services);
+    for (const m of modules) {
+      await m.init?.(services);
+      m.routes?.(api);
+      if (m.jobs) services.worker.register(...m.jobs);
+    }
+    const app = buildApp(services, api);
+    const fast = modules.flatMap((m) => m.fastRoutes?.(services) ?? []);
+    const listening = http.createServer(withFastRoutes(services, fast, app.callback()));
+    server = listening;
+    listening.keepAliveTimeout = 65_000;
+    await new Promise<void>((resolve, reject) => {
+      listening.once("error", reject);
+      listening.listen(config.PORT, config.HOST, () => resolve());
+    });
+    const addr = listening.address() as { port: number };
+    url = `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${addr.port}`;
+    for (const m of modules) {
+      await m.start?.(services);
+      started.push(m);
+    }
+    services.worker.start();
+  } catch (err) {
+    // A failed start leaves nothing open behind it: timers, listeners, the database.
+    await services.worker.stop().catch(() => undefined);
+    for (const m of started.reverse()) await Promise.resolve(m.stop?.(services)).catch(() => undefined);
+    server?.close();
+    await db.destroy().catch(() => undefined);
+    throw err;
   }
-  const app = buildApp(services, api);
-  const fast = modules.flatMap((m) => m.fastRoutes?.(services) ?? []);
-  const server = http.createServer(withFastRoutes(services, fast, app.callback()));
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.PORT, config.HOST, () => resolve());
-  });
-  const addr = server.address() as { port: number };
-  const url = `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${addr.port}`;
-  for (const m of modules) await m.start?.(services);
-  services.worker.start();
+  const httpServer = server!;
   log.info({ url, dataDir: config.dataDir, database: db.client.config.client }, "chungthu đang phục vụ");
 
   let stopped = false;
   return {
     services,
-    server,
+    server: httpServer,
     url,
     api,
     async stop() {
@@ -93,8 +110,8 @@ export async function startService(config: Config, opts: { logger?: Logger } = {
       await services.worker.stop();
       for (const m of [...modules].reverse()) await m.stop?.(services);
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections?.();
+        httpServer.close(() => resolve());
+        httpServer.closeAllConnections?.();
       });
       await db.destroy();
     },

@@ -63,7 +63,7 @@ describe("HTTP fast path for OCSP and TSA", () => {
 
   it("refuses another media type on POST /ocsp and /tsa with a Vietnamese 415, as Koa does", async () => {
     for (const [p, type] of [["/ocsp", "application/ocsp-request"], ["/tsa", "application/timestamp-query"]]) {
-      const r = await svc.request("POST", p, { body: req, headers: { "content-type": "application/octet-stream" } });
+      const r = await svc.request("POST", p, { body: new Uint8Array(req), headers: { "content-type": "application/octet-stream" } });
       expect(r.status, p).to.equal(415);
       const b = await r.json();
       expect(b.error.code).to.equal("unsupported_media_type");
