@@ -39,7 +39,10 @@ export const staffMessages = {
   deviceRequired: "Chọn ít nhất một thiết bị để bàn giao.",
   workingDaysLeft: (n: number) => (n <= 1 ? "hết hạn trong hôm nay" : `còn ${n} ngày làm việc`),
   workingDaysOver: (n: number) => `quá hạn ${n} ngày làm việc`,
+  approvalStatus: { pending: "đang chờ", approved: "đã phê duyệt", rejected: "đã từ chối", expired: "hết hạn", executed: "đã thực hiện" } as Record<string, string>,
   notices: {
+    approvalApproved: "Đã phê duyệt; thao tác đã được thực hiện.",
+    approvalRejected: "Đã từ chối đề nghị.",
     created: "Đã tạo hồ sơ (bản nháp).",
     updated: "Đã lưu các sửa đổi của hồ sơ.",
     submitted: "Đã tiếp nhận hồ sơ; thời hạn kiểm duyệt 03 ngày làm việc bắt đầu tính.",

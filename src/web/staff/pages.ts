@@ -6,6 +6,7 @@ import { registerCertificatePages } from "./certificates";
 import { registerDevicePages } from "./devices";
 import { registerDirectoryPages } from "./directory";
 import { registerAuditPages } from "./audit";
+import { registerApprovalPages } from "./approvals";
 
 /** Every page of the staff interface (Vietnamese paths under /quan-tri). */
 export function registerStaffPages(api: ApiRouter) {
@@ -16,4 +17,5 @@ export function registerStaffPages(api: ApiRouter) {
   registerDevicePages(api);
   registerDirectoryPages(api);
   registerAuditPages(api);
+  registerApprovalPages(api);
 }
