@@ -15,6 +15,8 @@ export interface CertificateRow {
   email: string | null;
   uid: string | null;
   search_text: string | null;
+  /** Holder and agency only, unaccented: what the public website searches (never identity numbers). */
+  public_search_text?: string | null;
   key_algorithm: string | null;
   not_before: string | null;
   not_after: string | null;

@@ -64,7 +64,7 @@ export async function findPublishedByText(db: Knex, words: string[], limit: numb
 
 /**
  * Fills public_search_text (holder and agency as in the certificate, nothing else) for rows that
- * do not have it yet. Cheap when there is nothing to do: the column leads an index, so "is null"
+ * do not have it yet (rows from before issuance wrote it). Cheap when there is nothing to do: the column leads an index, so "is null"
  * is an index probe. The subject does not change after issuance, so once filled it stays right.
  */
 export async function fillPublicSearchText(db: Knex, batch = 500): Promise<number> {

@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { certificateSearchText } from "../../src/text/searchKey";
 import type { Knex } from "knex";
 import type { X509Certificate } from "@peculiar/x509";
 import x509 = require("../../src/ca/x509lib");
@@ -111,7 +112,7 @@ export async function issueTestCertificate(db: Knex, ca: TestCa, o: LeafOptions)
   const der = Buffer.from(cert.rawData);
   await db("certificates").insert({
     serial, ca_name: ca.name, status: "issued", profile: "official-person", subject_dn: cert.subject,
-    subject_cn: o.cn, subject_o: o.o, email: o.email.toLowerCase(), uid: o.uid ?? null,
+    subject_cn: o.cn, subject_o: o.o, public_search_text: certificateSearchText(o.cn, o.o), email: o.email.toLowerCase(), uid: o.uid ?? null,
     key_algorithm: o.rsa ? "RSA-2048" : "ECDSA-P256", not_before: iso(cert.notBefore), not_after: iso(cert.notAfter),
     der, sha256: crypto.createHash("sha256").update(der).digest("hex"),
     handed_over_at: o.handedOver ? iso(new Date()) : null, created_at: iso(new Date()),

@@ -1,4 +1,5 @@
 import type { Services } from "../../service";
+import { certificateSearchText } from "../../text/searchKey";
 import type { Actor } from "../../auth/actor";
 import { DomainError } from "../../errors";
 import { messages } from "../../messages";
@@ -118,7 +119,8 @@ export function prepare(s: Services, signer: CaSigner, actor: Actor | string, it
     serial: hex, ca_name: signer.name, status: "pending", profile: profile.name,
     dossier_id: item.dossierId ?? null, subscriber_index: item.subscriberIndex ?? null, asset_index: item.assetIndex ?? null,
     subject_dn: subjectDn(item.subject), subject_cn: item.subject.commonName.slice(0, 200), subject_o: item.subject.organization?.slice(0, 200) ?? null,
-    email: item.subject.email ?? null, uid: uidOf(item.subject) ?? null, search_text: searchTextOf(item.subject), key_algorithm: keyName,
+    email: item.subject.email ?? null, uid: uidOf(item.subject) ?? null, search_text: searchTextOf(item.subject),
+    public_search_text: certificateSearchText(item.subject.commonName, item.subject.organization ?? null), key_algorithm: keyName,
     not_before: notBefore.toISOString(), not_after: notAfter.toISOString(), replaces_serial: item.replacesSerial ?? null,
     created_at: nowIso(), created_by: typeof actor === "string" ? null : actor.id, subject_json: toJson(item.subject), tbs,
     key_generation: item.keyGeneration, idempotency_key: item.idempotencyKey ?? null, batch_id: item.batchId ?? null,

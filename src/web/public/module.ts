@@ -18,7 +18,7 @@ const cssPath = path.join(templatesDir, "web/static/site.css");
 export const publicSite: Module = {
   name: "public-site",
   async start(s) {
-    // Rows published before this version get public_search_text now; new ones on the first search.
+    // Rows issued before issuance wrote public_search_text get it now; new rows carry it from issuance.
     await fillPublicSearchText(s.db);
   },
   routes(api) {

@@ -41,7 +41,6 @@ export function searchRoutes(api: ApiRouter): void {
       } else if (query.kind === "email") {
         rows = await store.findPublishedByEmail(db, query.email, SEARCH_CAP + 1);
       } else {
-        await store.fillPublicSearchText(db);
         rows = await store.findPublishedByText(db, query.words, SEARCH_CAP + 1);
       }
       const capped = rows.length > SEARCH_CAP;
