@@ -5,6 +5,11 @@
  * because the generic schema serialiser costs more than the signature (issue 9).
  */
 
+import { tlv, seq, set, bitString, NULL, oid, time, TRUE as boolTrue } from "../ca/asn1/der";
+
+/** The generic TLV writer, OIDs and RFC 5280 Time are shared with the issuance path (src/ca/asn1/der.ts). */
+export { tlv, seq, set, bitString, NULL, oid, time };
+
 /** X.690 §8.1.3: definite-form length octets. */
 export function lengthBytes(n: number): Buffer {
   if (n < 0x80) return Buffer.from([n]);
@@ -16,23 +21,14 @@ export function lengthBytes(n: number): Buffer {
   return Buffer.from([0x80 | bytes.length, ...bytes]);
 }
 
-/** A TLV from a tag and content (one Buffer or several concatenated). */
-export function tlv(tag: number, ...content: Buffer[]): Buffer {
-  const len = content.reduce((a, b) => a + b.length, 0);
-  return Buffer.concat([Buffer.from([tag]), lengthBytes(len), ...content], 1 + lengthBytes(len).length + len);
-}
 
 /** The header of a TLV whose content is written elsewhere (streamed SEQUENCE OF). */
 export const header = (tag: number, contentLength: number) => Buffer.concat([Buffer.from([tag]), lengthBytes(contentLength)]);
 
-export const seq = (...c: Buffer[]) => tlv(0x30, ...c);
-export const set = (...c: Buffer[]) => tlv(0x31, ...c);
 export const octets = (b: Buffer | Uint8Array) => tlv(0x04, Buffer.from(b));
-export const bitString = (b: Buffer | Uint8Array) => tlv(0x03, Buffer.from([0]), Buffer.from(b));
-export const NULL = Buffer.from([0x05, 0x00]);
-export const boolTrue = Buffer.from([0x01, 0x01, 0xff]);
+export { boolTrue };
 /** [n] EXPLICIT */
-export const explicit = (n: number, ...c: Buffer[]) => tlv(0xa0 | n, ...c);
+export { explicit } from "../ca/asn1/der";
 /** [n] IMPLICIT of a constructed type: the content of a SEQUENCE/SET under a context tag. */
 export const implicitConstructed = (n: number, ...c: Buffer[]) => tlv(0xa0 | n, ...c);
 /** [n] IMPLICIT of a primitive type (NULL → 80 00, GeneralizedTime → 80 0f …). */
@@ -66,26 +62,6 @@ export function intHex(hex: string): Buffer {
 /** ENUMERATED from a small number. */
 export const enumerated = (n: number) => tlv(0x0a, Buffer.from([n]));
 
-const oidCache = new Map<string, Buffer>();
-/** OBJECT IDENTIFIER from dotted form (cached: OIDs are constants). */
-export function oid(dotted: string): Buffer {
-  let b = oidCache.get(dotted);
-  if (b) return b;
-  const arcs = dotted.split(".").map(Number);
-  const out: number[] = [arcs[0] * 40 + arcs[1]];
-  for (const arc of arcs.slice(2)) {
-    const chunk: number[] = [arc & 0x7f];
-    let v = Math.floor(arc / 128);
-    while (v > 0) {
-      chunk.unshift((v & 0x7f) | 0x80);
-      v = Math.floor(v / 128);
-    }
-    out.push(...chunk);
-  }
-  b = tlv(0x06, Buffer.from(out));
-  oidCache.set(dotted, b);
-  return b;
-}
 
 const pad = (n: number, w = 2) => String(n).padStart(w, "0");
 
@@ -98,17 +74,6 @@ export function generalizedTimeContent(d: Date): Buffer {
 }
 export const generalizedTime = (d: Date) => tlv(0x18, generalizedTimeContent(d));
 
-/** RFC 5280 §5.1.2.4 Time: UTCTime through 2049, GeneralizedTime from 2050. */
-export function time(d: Date): Buffer {
-  const y = d.getUTCFullYear();
-  if (y >= 1950 && y < 2050) {
-    return tlv(
-      0x17,
-      Buffer.from(`${pad(y % 100)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}Z`, "latin1"),
-    );
-  }
-  return generalizedTime(d);
-}
 
 /** AlgorithmIdentifier with NULL parameters (RSA digests) or none. */
 export const algorithm = (dotted: string, nullParams = true) => (nullParams ? seq(oid(dotted), NULL) : seq(oid(dotted)));
