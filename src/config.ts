@@ -21,8 +21,8 @@ export const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Public base URL written into certificates (CRL DP, AIA) and e-mails. */
   PUBLIC_BASE_URL: z.string().url().optional(),
-  /** Largest accepted request body, in bytes. */
-  BODY_LIMIT: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
+  /** Largest accepted request body, in bytes (a 10,000-person list is ~3.5 MB; its keys as CSRs ~10 MB). */
+  BODY_LIMIT: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(16 * 1024 * 1024),
   /** Embedded LDAP directory port; 0 picks a free port, "off" disables it. */
   LDAP_PORT: z.union([z.literal("off"), port]).default(1389),
   /** External directory (OpenLDAP) to publish into; when unset the embedded one is the directory. */

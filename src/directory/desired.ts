@@ -104,3 +104,76 @@ export async function loadHolder(db: Db, base: string, serial: string, now = new
   if (!certs.length) return { row, placement, entry: { dn: placement.dn, attributes: {} } };
   return { row, placement, entry: holderEntry(placement, certs, now) };
 }
+
+export type Holder = { row: CertificateRow; placement: Placement; entry: DirEntry };
+
+/** Rows per IN (…) list in the batch reads below. */
+const IN_CHUNK = 500;
+
+/**
+ * loadHolder() for many certificates at once (the outbox's batched directory.publish): one read
+ * of the certificates and one read of their holders' certificates per 500, each DER parsed once.
+ * Same rule as loadHolder(): the siblings of a certificate share the indexed column it is narrowed
+ * by (uid, else e-mail for people; the common name otherwise) and land on the same DN.
+ */
+export async function loadHolders(db: Db, base: string, serials: string[], now = new Date()): Promise<Map<string, Holder | undefined>> {
+  const out = new Map<string, Holder | undefined>();
+  const parsed = new Map<string, { pc: ParsedCertificate; placement: Placement } | null>();
+  const parse = (row: CertificateRow) => {
+    let p = parsed.get(row.serial);
+    if (p === undefined) {
+      const pc = parseCertificate(row);
+      p = pc ? { pc, placement: placementOf(row, pc.subject, base) } : null;
+      parsed.set(row.serial, p);
+    }
+    return p;
+  };
+  const unique = [...new Set(serials)];
+  const targets: CertificateRow[] = [];
+  for (let i = 0; i < unique.length; i += IN_CHUNK) {
+    targets.push(...(await db("certificates").select(CERTIFICATE_COLUMNS).whereIn("serial", unique.slice(i, i + IN_CHUNK))));
+  }
+  // How each target finds its siblings, as loadHolder() narrows them.
+  type By = "uid" | "email" | "subject_cn" | "serial";
+  const narrowing = (row: CertificateRow, kind: string): [By, string] =>
+    kind === "person" && row.uid ? ["uid", row.uid]
+    : kind === "person" && row.email ? ["email", row.email]
+    : row.subject_cn ? ["subject_cn", row.subject_cn]
+    : ["serial", row.serial];
+  const wanted: Record<By, Set<string>> = { uid: new Set(), email: new Set(), subject_cn: new Set(), serial: new Set() };
+  const plan: { row: CertificateRow; placement: Placement; by: By; value: string }[] = [];
+  for (const row of targets) {
+    if (!row.der) continue;
+    const p = parse(row);
+    if (!p) continue;
+    const [by, value] = narrowing(row, p.placement.kind);
+    wanted[by].add(value);
+    plan.push({ row, placement: p.placement, by, value });
+  }
+  const candidates: Record<By, Map<string, CertificateRow[]>> = { uid: new Map(), email: new Map(), subject_cn: new Map(), serial: new Map() };
+  for (const by of Object.keys(wanted) as By[]) {
+    const values = [...wanted[by]];
+    for (let i = 0; i < values.length; i += IN_CHUNK) {
+      const rows: CertificateRow[] = await db("certificates").select(CERTIFICATE_COLUMNS)
+        .whereNotNull("handed_over_at").whereIn("status", ["issued", "revoked"])
+        .whereIn(by, values.slice(i, i + IN_CHUNK));
+      for (const c of rows) {
+        const k = String(c[by]);
+        const list = candidates[by].get(k);
+        if (list) list.push(c);
+        else candidates[by].set(k, [c]);
+      }
+    }
+  }
+  for (const { row, placement, by, value } of plan) {
+    const certs: ParsedCertificate[] = [];
+    for (const c of candidates[by].get(value) ?? []) {
+      if (!belongsInDirectory(c)) continue;
+      const p = parse(c);
+      if (p && p.placement.key === placement.key) certs.push(p.pc);
+    }
+    out.set(row.serial, { row, placement, entry: certs.length ? holderEntry(placement, certs, now) : { dn: placement.dn, attributes: {} } });
+  }
+  for (const s of unique) if (!out.has(s)) out.set(s, undefined);
+  return out;
+}

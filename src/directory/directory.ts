@@ -6,7 +6,7 @@ import { nowIso, type Db } from "../store/db";
 import { enqueue } from "../outbox/outbox";
 import { DirectoryClient, DirectoryUnavailable } from "./client";
 import { caEntry, casContainer, baseEntry, CERT_ATTR, CA_CERT_ATTR, CRL_ATTR, DELTA_CRL_ATTR, isPublishable, type CaRow, type DirEntry } from "./dit";
-import { loadDesired, loadHolder } from "./desired";
+import { loadDesired, loadHolder, loadHolders } from "./desired";
 import { latestCrls } from "./crlSource";
 import { DirectoryIndex } from "./searchIndex";
 import { diffTrees, type EntryDiff } from "./diff";
@@ -92,6 +92,50 @@ export class Directory {
     await client.modify(h.entry.dn, changes);
     await client.addValue(h.entry.dn, CERT_ATTR, Buffer.from(h.row.der!));
     await this.markPublished(db, serial);
+  }
+
+  /**
+   * Publishes many certificates (the outbox's batched directory.publish); returns the serials
+   * that failed, with their error (the others are published, or have nothing to publish).
+   * Embedded: one read of the rows per 500 (loadHolders), the entries replaced in memory, one
+   * UPDATE per 500 for published_at. External: certificate by certificate as publishCertificate();
+   * once the directory is unavailable the rest of the batch fails with that error at once (they
+   * are retried with backoff), while an LDAP error on one entry fails that certificate alone.
+   */
+  async publishCertificates(db: Db, serials: string[]): Promise<Map<string, unknown>> {
+    const failures = new Map<string, unknown>();
+    if (this.mode === "external") {
+      let down: unknown;
+      for (const serial of serials) {
+        if (down) {
+          failures.set(serial, down);
+          continue;
+        }
+        try {
+          await this.publishCertificate(db, serial);
+        } catch (err) {
+          failures.set(serial, err);
+          if (err instanceof DirectoryUnavailable) down = err;
+        }
+      }
+      return failures;
+    }
+    const holders = await loadHolders(db, this.base, serials);
+    const now = new Date();
+    const published: string[] = [];
+    for (const [serial, h] of holders) {
+      if (!h) continue;
+      try {
+        this.refreshHolder(h.placement.chain, h.entry);
+        if (isPublishable(h.row, now)) published.push(serial);
+      } catch (err) {
+        failures.set(serial, err);
+      }
+    }
+    for (let i = 0; i < published.length; i += 500) {
+      await db("certificates").whereIn("serial", published.slice(i, i + 500)).whereNull("published_at").update({ published_at: nowIso() });
+    }
+    return failures;
   }
 
   /** Removes a revoked or expired certificate: that one value, never the attribute. */

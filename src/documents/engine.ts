@@ -563,7 +563,7 @@ function numberPages(doc: PDFKit.PDFDocument, layouts: PageLayout[]): void {
   }
 }
 
-/** The most pages one document may have (a 5,000-person list takes about 250). */
+/** The most pages one document may have (a 10,000-person list takes about 500). */
 export const MAX_PAGES = 1000;
 
 /** Renders a document to PDF bytes. */

@@ -1,13 +1,20 @@
 import type { Knex } from "knex";
 import { nowIso } from "../store/db";
 import type { Logger } from "../log";
-import { defaultBackoffMs, type Job, type JobContext } from "./job";
+import { defaultBackoffMs, type BatchFailures, type BatchJob, type Job, type JobContext } from "./job";
 import { payloadOf, type OutboxRow } from "./outbox";
 
+/** Rows per IN (…) list: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const IN_CHUNK = 500;
+
 /**
- * Runs outbox jobs: claims due rows (pending, or running with an expired lease after a crash),
- * performs them, and marks them done or reschedules them with backoff. One worker per process;
- * claims are conditional updates, so several processes can share a database.
+ * Runs outbox jobs: claims due rows (pending, or running with an expired lease after a crash) in
+ * batches — one conditional UPDATE … RETURNING per batch, with FOR UPDATE SKIP LOCKED on
+ * PostgreSQL so several processes can share a database without waiting on each other — performs
+ * them, and marks them done (one UPDATE per batch) or reschedules each failed one with its backoff.
+ * A kind with performBatch() gets its consecutive due jobs together; the others run one by one, in
+ * the order they were queued. A claim is a lease: jobs claimed by a worker that died are claimed
+ * again when it expires, so every job is performed at least once (jobs are idempotent).
  */
 export class OutboxWorker {
   private jobs = new Map<string, Job>();
@@ -48,7 +55,7 @@ export class OutboxWorker {
     await this.running?.catch(() => undefined);
   }
 
-  /** Performs every job that is due now; returns how many ran. Also what tests call to drain. */
+  /** Performs one batch of the jobs that are due now; returns how many ran. Also what tests call to drain. */
   runOnce(): Promise<number> {
     if (!this.running) {
       this.running = this.drain().finally(() => (this.running = undefined));
@@ -56,51 +63,134 @@ export class OutboxWorker {
     return this.running;
   }
 
-  private async drain(): Promise<number> {
+  private get isPg() {
+    return (this.db.client.config.client as string) === "pg";
+  }
+
+  /**
+   * Claims up to `limit` due jobs in one statement: status running, attempts + 1, the lease.
+   * The due condition is checked again by the UPDATE itself, so a row another worker claimed
+   * between the inner SELECT and the UPDATE is not claimed twice (PostgreSQL re-evaluates it on
+   * the updated row; SQLite runs one writer at a time).
+   */
+  private async claim(limit: number, leaseUntil: string): Promise<OutboxRow[]> {
     const now = nowIso();
-    const due: OutboxRow[] = await this.db("outbox")
-      .where((q) =>
-        q.where({ status: "pending" }).andWhere("next_attempt_at", "<=", now)
-          .orWhere((q2) => q2.where({ status: "running" }).andWhere("locked_until", "<", now)),
-      )
-      .orderBy("id")
-      .limit(this.opts.batch ?? 100);
+    const due = (q: Knex.QueryBuilder) =>
+      q.where((q1) => q1.where("status", "pending").andWhere("next_attempt_at", "<=", now))
+        .orWhere((q2) => q2.where("status", "running").andWhere("locked_until", "<", now));
+    const ids = this.db("outbox").select("id").where(due).orderBy("id").limit(limit);
+    if (this.isPg) ids.forUpdate().skipLocked();
+    const rows: OutboxRow[] = await this.db("outbox")
+      .whereIn("id", ids)
+      .andWhere(due)
+      .update({ status: "running", locked_until: leaseUntil, attempts: this.db.raw("attempts + 1"), updated_at: now }, "*");
+    return rows.map((r) => ({ ...r, id: Number(r.id) })).sort((a, b) => a.id - b.id);
+  }
+
+  private async drain(): Promise<number> {
+    const leaseUntil = new Date(Date.now() + (this.opts.leaseMs ?? 120_000)).toISOString();
+    const claimed = await this.claim(this.opts.batch ?? 500, leaseUntil);
     let ran = 0;
-    for (const row of due) {
-      if (this.stopped && this.opts.pollMs > 0) break;
-      const leaseUntil = new Date(Date.now() + (this.opts.leaseMs ?? 120_000)).toISOString();
-      const claimed = await this.db("outbox")
-        .where({ id: row.id, status: row.status, attempts: row.attempts })
-        .update({ status: "running", locked_until: leaseUntil, attempts: row.attempts + 1, updated_at: nowIso() });
-      if (claimed !== 1) continue;
-      await this.perform({ ...row, attempts: row.attempts + 1 });
-      ran++;
+    for (let i = 0; i < claimed.length; ) {
+      if (this.stopped && this.opts.pollMs > 0) {
+        await this.release(claimed.slice(i), leaseUntil);
+        break;
+      }
+      const row = claimed[i];
+      const job = this.jobs.get(row.kind);
+      if (job?.performBatch) {
+        // The run of consecutive jobs of this kind, up to its batch size.
+        let j = i + 1;
+        const max = job.batchSize ?? 500;
+        while (j < claimed.length && j - i < max && claimed[j].kind === row.kind) j++;
+        await this.performBatch(job, claimed.slice(i, j), leaseUntil);
+        ran += j - i;
+        i = j;
+      } else {
+        await this.perform(job, row, leaseUntil);
+        ran++;
+        i++;
+      }
     }
     return ran;
   }
 
-  private async perform(row: OutboxRow): Promise<void> {
-    const job = this.jobs.get(row.kind);
-    const ctx: JobContext = { db: this.db, log: this.log, services: this.services };
+  private ctx(): JobContext {
+    return { db: this.db, log: this.log, services: this.services };
+  }
+
+  /** Gives back claimed jobs that were not started (a stop mid-batch): due again at once. */
+  private async release(rows: OutboxRow[], leaseUntil: string): Promise<void> {
+    for (let i = 0; i < rows.length; i += IN_CHUNK) {
+      await this.db("outbox").whereIn("id", rows.slice(i, i + IN_CHUNK).map((r) => r.id))
+        .where({ status: "running", locked_until: leaseUntil })
+        .update({ status: "pending", attempts: this.db.raw("attempts - 1"), locked_until: null, updated_at: nowIso() });
+    }
+  }
+
+  /**
+   * Marks jobs done, one UPDATE per IN_CHUNK rows; only while they are still ours (running under
+   * this lease), so a job whose lease ran out and that another worker took is left to it.
+   */
+  private async markDone(rows: OutboxRow[], leaseUntil: string): Promise<void> {
+    const at = nowIso();
+    for (let i = 0; i < rows.length; i += IN_CHUNK) {
+      await this.db("outbox").whereIn("id", rows.slice(i, i + IN_CHUNK).map((r) => r.id))
+        .where({ status: "running", locked_until: leaseUntil })
+        .update({ status: "done", done_at: at, updated_at: at, locked_until: null, last_error: null });
+    }
+  }
+
+  /** Reschedules a failed job with its backoff, or parks it as dead after its last attempt. */
+  private async fail(job: Job | undefined, row: OutboxRow, err: unknown, leaseUntil: string): Promise<void> {
+    const message = err instanceof Error ? err.message : String(err);
+    const max = job?.attempts ?? row.max_attempts;
+    const dead = row.attempts >= max;
+    const delay = (job?.backoffMs ?? defaultBackoffMs)(row.attempts);
+    await this.db("outbox").where({ id: row.id, status: "running", locked_until: leaseUntil }).update({
+      status: dead ? "dead" : "pending",
+      last_error: message.slice(0, 2000),
+      next_attempt_at: new Date(Date.now() + delay).toISOString(),
+      locked_until: null,
+      updated_at: nowIso(),
+    });
+    this.log.warn({ job: row.kind, id: row.id, attempt: row.attempts, dead, err: message }, "outbox job failed");
+  }
+
+  private async perform(job: Job | undefined, row: OutboxRow, leaseUntil: string): Promise<void> {
     try {
       if (!job) throw new Error(`no job registered for kind ${row.kind}`);
-      await job.perform(payloadOf(row), ctx);
-      await this.db("outbox").where({ id: row.id }).update({
-        status: "done", done_at: nowIso(), updated_at: nowIso(), locked_until: null, last_error: null,
-      });
+      await job.perform(payloadOf(row), this.ctx());
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      const max = job?.attempts ?? row.max_attempts;
-      const dead = row.attempts >= max;
-      const delay = (job?.backoffMs ?? defaultBackoffMs)(row.attempts);
-      await this.db("outbox").where({ id: row.id }).update({
-        status: dead ? "dead" : "pending",
-        last_error: message.slice(0, 2000),
-        next_attempt_at: new Date(Date.now() + delay).toISOString(),
-        locked_until: null,
-        updated_at: nowIso(),
-      });
-      this.log.warn({ job: row.kind, id: row.id, attempt: row.attempts, dead, err: message }, "outbox job failed");
+      await this.fail(job, row, err, leaseUntil);
+      return;
     }
+    await this.markDone([row], leaseUntil);
+  }
+
+  /**
+   * Performs a run of jobs of one kind with performBatch(): the jobs it reports as failed (or all
+   * of them, when it throws) are rescheduled one by one; the rest are marked done together.
+   */
+  private async performBatch(job: Job, rows: OutboxRow[], leaseUntil: string): Promise<void> {
+    const failures: BatchFailures = new Map();
+    const batch: BatchJob[] = [];
+    for (const row of rows) {
+      try {
+        batch.push({ id: row.id, payload: payloadOf(row), attempt: row.attempts });
+      } catch (err) {
+        failures.set(row.id, err); // an unreadable payload fails alone
+      }
+    }
+    if (batch.length) {
+      try {
+        const reported = await job.performBatch!(batch, this.ctx());
+        for (const [id, err] of reported ?? []) failures.set(Number(id), err);
+      } catch (err) {
+        for (const b of batch) failures.set(b.id, err);
+      }
+    }
+    await this.markDone(rows.filter((r) => !failures.has(r.id)), leaseUntil);
+    for (const row of rows) if (failures.has(row.id)) await this.fail(job, row, failures.get(row.id), leaseUntil);
   }
 }

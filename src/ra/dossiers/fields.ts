@@ -162,7 +162,7 @@ export const choice = <T extends readonly [string, ...string[]]>(label: string, 
     error: (iss) => (iss.input === undefined || iss.input === null ? m.required(label) : m.invalidChoice(label, [...values])),
   });
 
-export const list = <T extends z.ZodType>(label: string, item: T, max = 5000) =>
+export const list = <T extends z.ZodType>(label: string, item: T, max = 10_000) =>
   z
     .array(item, { error: (iss) => (iss.input === undefined || iss.input === null ? m.required(label) : m.notList(label)) })
     .min(1, m.listEmpty(label))

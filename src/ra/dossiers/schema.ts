@@ -56,8 +56,11 @@ export const REVOCATION_REASON_CODES: Record<RevocationReason, number> = {
 
 export const RENEWAL_CHANGE_TYPES = ["renewal", "change"] as const;
 
-/** Upper bound of any list in one dossier (a 2,000-person list is the tested size). */
-export const MAX_LIST = 5000;
+/**
+ * Upper bound of any list in one dossier: a 10,000-person list (issue 9's batch) is accepted,
+ * imported from CSV, rendered (about 500 pages) and issued as one batch.
+ */
+export const MAX_LIST = 10_000;
 
 const positiveInt = (label: string) =>
   z.preprocess(

@@ -14,7 +14,7 @@ import { presentCertificate } from "../../http/routes/certificates/present";
 import { presentDossier } from "../../http/routes/requests/present";
 import { certificateView, statusView } from "../public/certificateView";
 import { toPem } from "../../ca/x509/certificate";
-import { subscribersOf } from "../../ra/dossiers/schema";
+import { MAX_LIST, subscribersOf } from "../../ra/dossiers/schema";
 import { dossierOf } from "./dossiers";
 import { unaccent } from "../../ca/subject";
 
@@ -154,7 +154,7 @@ export function registerCertificatePages(api: ApiRouter) {
 }
 
 async function renderIssue(ctx: ApiContext, d: Awaited<ReturnType<typeof dossierOf>>, error?: { index: number; message: string; errors: Record<string, string> }, status = 200) {
-  const r = await certificates.search(ctx.services.db, { dossierId: d.id, limit: 5000, offset: 0 } as never);
+  const r = await certificates.search(ctx.services.db, { dossierId: d.id, limit: MAX_LIST, offset: 0 } as never);
   const issued = r.items.map((c) => presentCertificate(c as certificates.CertificateRow));
   const isAsset = d.kind === "device";
   const entries = (isAsset ? (d as { assets: { name: string; identifier: string }[] }).assets.map((a) => ({ name: a.name, detail: a.identifier })) : subscribersOf(d).map((p) => ({ name: p.fullName, detail: `${p.position}, ${p.workplace}` })))

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { z } from "zod";
-import { DossierInputSchema, REVOCATION_REASONS, type DossierInput } from "../../../src/ra/dossiers/schema";
+import { DossierInputSchema, MAX_LIST, REVOCATION_REASONS, type DossierInput } from "../../../src/ra/dossiers/schema";
 import { provinceCodes, canonicalPhone, fold } from "../../../src/ra/dossiers/fields";
-import { sampleDossier } from "../../support/dossiers";
+import { sampleDossier, sampleSubscriber } from "../../support/dossiers";
 
 z.config(z.locales.vi());
 
@@ -206,6 +206,17 @@ describe("dossier schema", () => {
       expectIssue({ ...sampleDossier("individual", 3), quantity: 4 }, "quantity", /\(4\) không khớp.*\(3\)/);
       expectIssue({ ...sampleDossier("device", 2), quantity: 1 }, "quantity", /danh sách thiết bị/);
       expectIssue({ ...sampleDossier("revocation"), quantity: 3 }, "quantity", /không khớp/);
+    });
+    it("takes a 10,000-person list (issue 9's batch) and refuses one more, in Vietnamese", () => {
+      expect(MAX_LIST).to.equal(10_000);
+      const d = sampleDossier("individual", 1);
+      d.subscribers = Array.from({ length: MAX_LIST }, (_, i) => sampleSubscriber(i));
+      d.quantity = MAX_LIST;
+      expect((ok(d) as any).subscribers).to.have.length(MAX_LIST);
+      d.subscribers.push(sampleSubscriber(MAX_LIST));
+      d.quantity = MAX_LIST + 1;
+      expectIssue(d, "subscribers", /tối đa 10000 dòng/);
+      expectIssue(d, "quantity", /tối đa 10000 dòng/);
     });
     it("refuses a quantity that is not a positive integer", () => {
       expectIssue({ ...sampleDossier(), quantity: 0 }, "quantity", /số nguyên dương/);
