@@ -151,19 +151,30 @@ export async function loadHolders(db: Db, base: string, serials: string[], now =
     plan.push({ row, placement: p.placement, by, value });
   }
   const candidates: Record<By, Map<string, CertificateRow[]>> = { uid: new Map(), email: new Map(), subject_cn: new Map(), serial: new Map() };
+  const add = (by: By, c: CertificateRow) => {
+    const k = String(c[by]);
+    const list = candidates[by].get(k);
+    if (list) list.push(c);
+    else candidates[by].set(k, [c]);
+  };
+  // The targets were read above: their siblings' query leaves them out (most holders have one
+  // certificate, so this halves what is read) and they are added back from memory.
+  const skipTargets = targets.length <= 2 * IN_CHUNK;
+  const sibling = (c: CertificateRow) => !!c.handed_over_at && (c.status === "issued" || c.status === "revoked");
   for (const by of Object.keys(wanted) as By[]) {
     const values = [...wanted[by]];
     for (let i = 0; i < values.length; i += IN_CHUNK) {
+      // Only the narrowing column in SQL, so the planner takes its index (with the status and
+      // handed_over_at conditions beside it, SQLite scanned by status: every issued certificate
+      // for each batch); those conditions are checked here.
       const rows: CertificateRow[] = await db("certificates").select(CERTIFICATE_COLUMNS)
-        .whereNotNull("handed_over_at").whereIn("status", ["issued", "revoked"])
-        .whereIn(by, values.slice(i, i + IN_CHUNK));
-      for (const c of rows) {
-        const k = String(c[by]);
-        const list = candidates[by].get(k);
-        if (list) list.push(c);
-        else candidates[by].set(k, [c]);
-      }
+        .whereIn(by, values.slice(i, i + IN_CHUNK))
+        .modify((q) => {
+          if (skipTargets) q.whereNotIn("serial", targets.map((t) => t.serial));
+        });
+      for (const c of rows) if (sibling(c)) add(by, c);
     }
+    if (skipTargets) for (const t of targets) if (sibling(t) && t[by] != null && wanted[by].has(String(t[by]))) add(by, t);
   }
   for (const { row, placement, by, value } of plan) {
     const certs: ParsedCertificate[] = [];

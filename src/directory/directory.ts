@@ -123,10 +123,11 @@ export class Directory {
     const holders = await loadHolders(db, this.base, serials);
     const now = new Date();
     const published: string[] = [];
+    const seen = new Set<string>();
     for (const [serial, h] of holders) {
       if (!h) continue;
       try {
-        this.refreshHolder(h.placement.chain, h.entry);
+        this.refreshHolder(h.placement.chain, h.entry, seen);
         if (isPublishable(h.row, now)) published.push(serial);
       } catch (err) {
         failures.set(serial, err);
@@ -179,8 +180,13 @@ export class Directory {
     await this.client!.modify(entry.dn, changes);
   }
 
-  private refreshHolder(chain: DirEntry[], entry: DirEntry) {
-    for (const c of chain) if (!this.index.get(c.dn)) this.index.put(c);
+  /** Puts the holder's entry (and the chain above it when absent); `seen` skips chain DNs a batch already checked. */
+  private refreshHolder(chain: DirEntry[], entry: DirEntry, seen?: Set<string>) {
+    for (const c of chain) {
+      if (seen?.has(c.dn)) continue;
+      if (!this.index.get(c.dn)) this.index.put(c);
+      seen?.add(c.dn);
+    }
     if (Object.keys(entry.attributes).length) this.index.put(entry);
     else this.index.remove(entry.dn);
   }

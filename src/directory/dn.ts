@@ -40,19 +40,26 @@ export function parseDn(dn: string): Rdn[] {
   const n = dn.length;
   while (i < n) {
     while (i < n && dn[i] === " ") i++;
-    let type = "";
-    while (i < n && dn[i] !== "=") type += dn[i++];
+    const typeFrom = i;
+    while (i < n && dn[i] !== "=") i++;
+    const type = dn.slice(typeFrom, i);
     if (i >= n || !/^\s*([A-Za-z][A-Za-z0-9-]*|\d+(\.\d+)*)\s*$/.test(type)) throw new DnSyntaxError(`invalid attribute type in ${dn}`);
     i++; // '='
-    const bytes: number[] = [];
-    const pushStr = (s: string) => bytes.push(...Buffer.from(s, "utf8"));
+    // The value is built from runs of plain characters (sliced, not copied byte by byte) and runs
+    // of \XX escapes (decoded together, as they may spell one UTF-8 character).
+    let value = "";
+    let bytes: number[] = [];
+    const flush = () => {
+      if (bytes.length) value += Buffer.from(bytes).toString("utf8");
+      bytes = [];
+    };
     let trailingSpaces = 0;
     if (dn[i] === "#") {
       // BER-encoded value: keep it as the hex string (we never produce these).
-      let hex = "#";
+      const from = i;
       i++;
-      while (i < n && /[0-9a-fA-F]/.test(dn[i])) hex += dn[i++];
-      pushStr(hex);
+      while (i < n && /[0-9a-fA-F]/.test(dn[i])) i++;
+      value = dn.slice(from, i);
     } else {
       while (i < n && dn[i] !== "," && dn[i] !== "+" && dn[i] !== ";") {
         const ch = dn[i];
@@ -62,18 +69,23 @@ export function parseDn(dn: string): Rdn[] {
             bytes.push(parseInt(h, 16));
             i += 3;
           } else if (i + 1 < n) {
-            pushStr(dn[i + 1]);
+            flush();
+            value += dn[i + 1];
             i += 2;
           } else throw new DnSyntaxError(`dangling escape in ${dn}`);
           trailingSpaces = 0;
         } else {
-          pushStr(ch);
-          trailingSpaces = ch === " " ? trailingSpaces + 1 : 0;
-          i++;
+          flush();
+          const from = i;
+          while (i < n && dn[i] !== "," && dn[i] !== "+" && dn[i] !== ";" && dn[i] !== "\\") {
+            trailingSpaces = dn[i] === " " ? trailingSpaces + 1 : 0;
+            i++;
+          }
+          value += dn.slice(from, i);
         }
       }
+      flush();
     }
-    let value = Buffer.from(bytes).toString("utf8");
     if (trailingSpaces) value = value.slice(0, value.length - trailingSpaces);
     current.push({ type: type.trim(), value });
     if (i < n && dn[i] === "+") {

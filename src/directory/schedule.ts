@@ -1,5 +1,5 @@
 import type { Db } from "../store/db";
-import { enqueue } from "../outbox/outbox";
+import { enqueue, enqueueMany } from "../outbox/outbox";
 
 /**
  * What other capabilities call, in the transaction of their decision, to have the directory follow
@@ -15,6 +15,10 @@ import { enqueue } from "../outbox/outbox";
 /** After handover (or renewal, change of information) of an issued certificate. */
 export const schedulePublish = (trx: Db, serial: string) =>
   enqueue(trx, { kind: "directory.publish", payload: { serial } });
+
+/** schedulePublish() for many certificates (a batch handed over together): one INSERT per 200. */
+export const schedulePublishMany = (trx: Db, serials: string[]) =>
+  enqueueMany(trx, serials.map((serial) => ({ kind: "directory.publish", payload: { serial } })));
 
 /** After revocation or expiry: removes that one value from its holder's entry. */
 export const scheduleUnpublish = (trx: Db, serial: string) =>

@@ -53,6 +53,30 @@ export async function enqueue(db: Db, input: EnqueueInput): Promise<void> {
   }
 }
 
+/**
+ * Enqueues many jobs with one INSERT per 200 (a batch's publications, in its transaction).
+ * Jobs with a dedupe key already queued are skipped, as enqueue() does.
+ */
+export async function enqueueMany(db: Db, inputs: EnqueueInput[]): Promise<void> {
+  const now = nowIso();
+  const rows = inputs.map((input) => ({
+    kind: input.kind,
+    payload: toJson(input.payload),
+    dedupe_key: input.dedupeKey ?? null,
+    status: "pending",
+    attempts: 0,
+    max_attempts: input.maxAttempts ?? 12,
+    next_attempt_at: (input.notBefore ?? new Date()).toISOString(),
+    created_at: now,
+    updated_at: now,
+  }));
+  for (let i = 0; i < rows.length; i += 200) {
+    const part = rows.slice(i, i + 200);
+    if (part.some((r) => r.dedupe_key)) await db("outbox").insert(part).onConflict("dedupe_key").ignore();
+    else await db("outbox").insert(part);
+  }
+}
+
 export interface ListFilter {
   status?: string;
   kind?: string;
