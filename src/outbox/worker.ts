@@ -9,8 +9,8 @@ const IN_CHUNK = 500;
 
 /**
  * Runs outbox jobs: claims due rows (pending, or running with an expired lease after a crash) in
- * batches — one conditional UPDATE … RETURNING per batch, with FOR UPDATE SKIP LOCKED on
- * PostgreSQL so several processes can share a database without waiting on each other — performs
+ * batches — one conditional UPDATE … RETURNING per batch, after a SELECT … FOR UPDATE SKIP LOCKED
+ * on PostgreSQL so several processes can share a database without waiting on each other — performs
  * them, and marks them done (one UPDATE per batch) or reschedules each failed one with its backoff.
  * A kind with performBatch() gets its consecutive due jobs together; the others run one by one, in
  * the order they were queued. A claim is a lease: jobs claimed by a worker that died are claimed
@@ -68,22 +68,34 @@ export class OutboxWorker {
   }
 
   /**
-   * Claims up to `limit` due jobs in one statement: status running, attempts + 1, the lease.
-   * The due condition is checked again by the UPDATE itself, so a row another worker claimed
-   * between the inner SELECT and the UPDATE is not claimed twice (PostgreSQL re-evaluates it on
-   * the updated row; SQLite runs one writer at a time).
+   * Claims up to `limit` due jobs: status running, attempts + 1, the lease.
+   * - SQLite: one UPDATE … WHERE id IN (SELECT … LIMIT n) … RETURNING (the subquery is evaluated
+   *   once, and SQLite runs one writer at a time, so two workers never claim the same row);
+   * - PostgreSQL: in one transaction, SELECT … LIMIT n FOR UPDATE SKIP LOCKED, then the UPDATE of
+   *   those ids … RETURNING. (A LIMIT subquery inside the UPDATE may be evaluated more than once
+   *   there and claim more than n rows; the locks taken by the SELECT keep other workers off the
+   *   rows until the claim commits, and SKIP LOCKED lets them take the next ones meanwhile.)
+   * The due condition is checked again by the UPDATE itself.
    */
   private async claim(limit: number, leaseUntil: string): Promise<OutboxRow[]> {
     const now = nowIso();
     const due = (q: Knex.QueryBuilder) =>
       q.where((q1) => q1.where("status", "pending").andWhere("next_attempt_at", "<=", now))
         .orWhere((q2) => q2.where("status", "running").andWhere("locked_until", "<", now));
-    const ids = this.db("outbox").select("id").where(due).orderBy("id").limit(limit);
-    if (this.isPg) ids.forUpdate().skipLocked();
-    const rows: OutboxRow[] = await this.db("outbox")
-      .whereIn("id", ids)
-      .andWhere(due)
-      .update({ status: "running", locked_until: leaseUntil, attempts: this.db.raw("attempts + 1"), updated_at: now }, "*");
+    const claimed = { status: "running", locked_until: leaseUntil, attempts: this.db.raw("attempts + 1"), updated_at: now };
+    let rows: OutboxRow[];
+    if (this.isPg) {
+      rows = await this.db.transaction(async (trx) => {
+        const ids = (await trx("outbox").select("id").where(due).orderBy("id").limit(limit).forUpdate().skipLocked()).map((r) => r.id);
+        if (!ids.length) return [];
+        return trx("outbox").whereIn("id", ids).andWhere(due).update(claimed, "*");
+      });
+    } else {
+      rows = await this.db("outbox")
+        .whereIn("id", this.db("outbox").select("id").where(due).orderBy("id").limit(limit))
+        .andWhere(due)
+        .update(claimed, "*");
+    }
     return rows.map((r) => ({ ...r, id: Number(r.id) })).sort((a, b) => a.id - b.id);
   }
 
