@@ -97,8 +97,8 @@ export class Directory {
   /**
    * Publishes many certificates (the outbox's batched directory.publish); returns the serials
    * that failed, with their error (the others are published, or have nothing to publish).
-   * Embedded: one read of the rows per 500 (loadHolders), the entries replaced in memory, one
-   * UPDATE per 500 for published_at. External: certificate by certificate as publishCertificate();
+   * Embedded: one read of the rows per 250 (loadHolders), the entries replaced in memory, one
+   * UPDATE per 250 for published_at. External: certificate by certificate as publishCertificate();
    * once the directory is unavailable the rest of the batch fails with that error at once (they
    * are retried with backoff), while an LDAP error on one entry fails that certificate alone.
    */
@@ -120,21 +120,33 @@ export class Directory {
       }
       return failures;
     }
-    const holders = await loadHolders(db, this.base, serials);
-    const now = new Date();
-    const published: string[] = [];
+    // In parts of 250, the next part's rows read while this part's entries are built: the
+    // database works on its thread while this one builds entries.
+    const PART = 250;
+    const parts: string[][] = [];
+    for (let i = 0; i < serials.length; i += PART) parts.push(serials.slice(i, i + PART));
+    const load = (k: number) => {
+      const p = loadHolders(db, this.base, parts[k]);
+      p.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
+      return p;
+    };
+    let next = parts.length ? load(0) : undefined;
     const seen = new Set<string>();
-    for (const [serial, h] of holders) {
-      if (!h) continue;
-      try {
-        this.refreshHolder(h.placement.chain, h.entry, seen);
-        if (isPublishable(h.row, now)) published.push(serial);
-      } catch (err) {
-        failures.set(serial, err);
+    for (let k = 0; k < parts.length; k++) {
+      const holders = await next!;
+      next = k + 1 < parts.length ? load(k + 1) : undefined;
+      const now = new Date();
+      const published: string[] = [];
+      for (const [serial, h] of holders) {
+        if (!h) continue;
+        try {
+          this.refreshHolder(h.placement.chain, h.entry, seen, h.placement.key);
+          if (isPublishable(h.row, now)) published.push(serial);
+        } catch (err) {
+          failures.set(serial, err);
+        }
       }
-    }
-    for (let i = 0; i < published.length; i += 500) {
-      await db("certificates").whereIn("serial", published.slice(i, i + 500)).whereNull("published_at").update({ published_at: nowIso() });
+      if (published.length) await db("certificates").whereIn("serial", published).whereNull("published_at").update({ published_at: nowIso() });
     }
     return failures;
   }
@@ -180,14 +192,17 @@ export class Directory {
     await this.client!.modify(entry.dn, changes);
   }
 
-  /** Puts the holder's entry (and the chain above it when absent); `seen` skips chain DNs a batch already checked. */
-  private refreshHolder(chain: DirEntry[], entry: DirEntry, seen?: Set<string>) {
+  /**
+   * Puts the holder's entry (and the chain above it when absent); `seen` skips chain DNs a batch
+   * already checked; `key` is the entry's dnKey when known (placementOf).
+   */
+  private refreshHolder(chain: DirEntry[], entry: DirEntry, seen?: Set<string>, key?: string) {
     for (const c of chain) {
       if (seen?.has(c.dn)) continue;
       if (!this.index.get(c.dn)) this.index.put(c);
       seen?.add(c.dn);
     }
-    if (Object.keys(entry.attributes).length) this.index.put(entry);
+    if (Object.keys(entry.attributes).length) this.index.put(entry, key);
     else this.index.remove(entry.dn);
   }
 

@@ -93,6 +93,16 @@ export function normalizeFilter(f: any): Matcher {
 
 export class SearchTimeLimitExceeded extends Error {}
 
+/** The parent's key of a canonical key (dnKey): what follows the first comma not escaped by "\\". */
+export function parentOfKey(key: string): string {
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c === 92 /* \\ */) i++;
+    else if (c === 44 /* , */) return key.slice(i + 1);
+  }
+  return "";
+}
+
 export class DirectoryIndex {
   private entries = new Map<string, IndexedEntry>();
   private children = new Map<string, Set<string>>();
@@ -115,11 +125,18 @@ export class DirectoryIndex {
     return this.entries.keys();
   }
 
-  /** Adds or replaces an entry. */
-  put(entry: DirEntry): void {
-    const rdns = parseDn(entry.dn);
-    const key = dnKey(rdns);
-    if (this.entries.has(key)) this.unindex(this.entries.get(key)!);
+  /**
+   * Adds or replaces an entry. `key`, when the caller has it (placementOf computed it), is
+   * dnKey(entry.dn): the DN is then not parsed again, and the parent's key is the key after its
+   * first unescaped comma (canonical keys escape commas inside values).
+   */
+  put(entry: DirEntry, key?: string): void {
+    let parentKey: string;
+    if (key === undefined) {
+      const rdns = parseDn(entry.dn);
+      key = dnKey(rdns);
+      parentKey = dnKey(rdns.slice(1));
+    } else parentKey = parentOfKey(key);
     const view: Record<string, string[]> = {};
     for (const [name, values] of Object.entries(entry.attributes)) {
       const b = baseName(name);
@@ -129,7 +146,7 @@ export class DirectoryIndex {
         return n === v ? v : n; // share the string when normalising changed nothing
       }));
     }
-    let parent = dnKey(rdns.slice(1));
+    let parent = parentKey;
     let kids = this.children.get(parent);
     if (!kids) this.children.set(parent, (kids = new Set()));
     else parent = this.entries.get(parent)?.key ?? parent; // share the parent's key string

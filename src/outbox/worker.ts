@@ -101,7 +101,7 @@ export class OutboxWorker {
 
   private async drain(): Promise<number> {
     const leaseUntil = new Date(Date.now() + (this.opts.leaseMs ?? 120_000)).toISOString();
-    const claimed = await this.claim(this.opts.batch ?? 500, leaseUntil);
+    const claimed = await this.claim(this.opts.batch ?? 1000, leaseUntil);
     let ran = 0;
     for (let i = 0; i < claimed.length; ) {
       if (this.stopped && this.opts.pollMs > 0) {

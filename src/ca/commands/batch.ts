@@ -51,7 +51,7 @@ export interface BatchError {
   message: string;
 }
 
-const running = new Map<string, Promise<BatchRow>>();
+const running = new Map<string, Promise<BatchStatusRow>>();
 const stopping = new WeakSet<object>();
 
 export async function createBatch(s: Services, actor: Actor | string, input: { dossierId?: string; items: BatchItem[]; caName?: string }): Promise<BatchRow> {
@@ -69,8 +69,12 @@ export async function createBatch(s: Services, actor: Actor | string, input: { d
   return row;
 }
 
-export const getBatch = async (s: Services, id: string): Promise<BatchRow> => {
-  const row: BatchRow | undefined = await s.db("ca_batches").where({ id }).first();
+/** A batch without its items (a 10,000-person batch's items are megabytes: progress polls skip them). */
+export type BatchStatusRow = Omit<BatchRow, "items">;
+const STATUS_COLUMNS = ["id", "dossier_id", "ca_name", "status", "total", "issued", "failed", "errors", "created_at", "updated_at", "finished_at", "created_by"];
+
+export const getBatch = async (s: Services, id: string): Promise<BatchStatusRow> => {
+  const row: BatchStatusRow | undefined = await s.db("ca_batches").select(STATUS_COLUMNS).where({ id }).first();
   if (!row) throw new DomainError("batch_not_found", messages.ca.batchNotFound(id), { id }, "not_found");
   return row;
 };
@@ -78,7 +82,7 @@ export const getBatch = async (s: Services, id: string): Promise<BatchRow> => {
 const itemKey = (batchId: string, index: number) => `batch:${batchId}:${index}`;
 
 /** Runs (or resumes) a batch to the end; concurrent calls for the same batch share one run. */
-export function runBatch(s: Services, id: string, opts: { chunkSize?: number; concurrency?: number; onProgress?: (b: { issued: number; failed: number; total: number }) => void } = {}): Promise<BatchRow> {
+export function runBatch(s: Services, id: string, opts: { chunkSize?: number; concurrency?: number; onProgress?: (b: { issued: number; failed: number; total: number }) => void } = {}): Promise<BatchStatusRow> {
   const current = running.get(id);
   if (current) return current;
   const p = doRun(s, id, opts).finally(() => running.delete(id));
@@ -86,10 +90,10 @@ export function runBatch(s: Services, id: string, opts: { chunkSize?: number; co
   return p;
 }
 
-async function doRun(s: Services, id: string, opts: { chunkSize?: number; concurrency?: number; onProgress?: (b: { issued: number; failed: number; total: number }) => void }): Promise<BatchRow> {
+async function doRun(s: Services, id: string, opts: { chunkSize?: number; concurrency?: number; onProgress?: (b: { issued: number; failed: number; total: number }) => void }): Promise<BatchStatusRow> {
   const batch = await getBatch(s, id);
   if (batch.status !== "running") return batch;
-  const items = fromJson<BatchItem[]>(batch.items);
+  const items = fromJson<BatchItem[]>((await s.db("ca_batches").select("items").where({ id }).first())!.items);
   const errors = fromJson<BatchError[]>(batch.errors) ?? [];
   const failedIdx = new Set(errors.map((e) => e.index));
   const doneRows: { idempotency_key: string }[] = await s.db("certificates").where({ batch_id: id }).whereNot("status", "void").select("idempotency_key");

@@ -8,8 +8,8 @@ import type { Directory } from "../directory";
  * with backoff (1 s doubling, capped at 10 min; 30 attempts ≈ 4 days before it is parked as dead,
  * replayable through POST /api/outbox/:id/replay).
  * The worker hands due jobs over in batches (performBatch): the embedded directory reads the rows
- * of up to 500 certificates at once and writes them into its index together; a certificate that
- * fails is retried on its own.
+ * of up to 1,000 certificates (250 at a time) and writes them into its index together; a
+ * certificate that fails is retried on its own.
  */
 export const publishCertificate: Job<{ serial: string }> = {
   kind: "directory.publish",
@@ -18,7 +18,7 @@ export const publishCertificate: Job<{ serial: string }> = {
     const directory = ctx.services.directory as Directory;
     await directory.publishCertificate(ctx.db, serial);
   },
-  batchSize: 500,
+  batchSize: 1000,
   performBatch: async (jobs, ctx) => {
     const directory = ctx.services.directory as Directory;
     const failures = new Map<number, unknown>();

@@ -3,7 +3,7 @@ import { fromJson } from "../../../store/db";
 import { reasonName } from "../../../ca/revocation";
 import type { SubjectInfo } from "../../../ca/subject";
 import type { IssuedResult } from "../../../ca/commands/common";
-import type { BatchRow, BatchError } from "../../../ca/commands/batch";
+import type { BatchStatusRow, BatchError } from "../../../ca/commands/batch";
 
 /** A certificate for staff (authenticated): every field named, the DER only as PEM on request. */
 export const presentCertificate = (c: CertificateRow) => ({
@@ -40,7 +40,7 @@ export const presentIssued = (r: IssuedResult) => ({
   serial: r.serial, pem: r.pem, ...(r.pkcs12 ? { pkcs12: r.pkcs12 } : {}), notBefore: r.notBefore, notAfter: r.notAfter, ca: r.caName,
 });
 
-export const presentBatch = (b: BatchRow) => ({
+export const presentBatch = (b: BatchStatusRow) => ({
   id: b.id, dossierId: b.dossier_id, ca: b.ca_name, status: b.status, total: b.total, issued: b.issued, failed: b.failed,
   errors: fromJson<BatchError[]>(b.errors) ?? [], createdAt: b.created_at, updatedAt: b.updated_at, finishedAt: b.finished_at,
 });
