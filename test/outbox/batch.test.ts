@@ -187,6 +187,31 @@ function batchSuite(name: string, env: () => Record<string, string>) {
       expect((await jobsOf("test.shared")).every((r) => r.status === "done" && Number(r.attempts) === 1)).to.equal(true);
     });
 
+    it("a worker stopped mid-claim gives back the jobs it had not started, due again at once", async () => {
+      let w!: OutboxWorker;
+      const got: number[] = [];
+      let stopping: Promise<void> | undefined;
+      w = new OutboxWorker(svc.services.db, svc.services.log, {}, { pollMs: 60_000 }).register({
+        kind: "test.stop", batchSize: 2, perform: async () => undefined,
+        performBatch: async (jobs) => {
+          got.push(...jobs.map((j) => j.payload.n));
+          stopping ??= w.stop(); // the service is stopping while this batch runs
+        },
+      });
+      await queue("test.stop", 5);
+      w.start();
+      for (let i = 0; i < 200 && !stopping; i++) await new Promise((r) => setTimeout(r, 10));
+      await stopping;
+      expect(got).to.deep.equal([0, 1]);
+      const rows = await jobsOf("test.stop");
+      expect(rows.map((r) => [r.status, Number(r.attempts), r.locked_until])).to.deep.equal([
+        ["done", 1, null], ["done", 1, null], ["pending", 0, null], ["pending", 0, null], ["pending", 0, null],
+      ]);
+      const next = worker().register({ kind: "test.stop", perform: async () => undefined, performBatch: async (jobs) => void got.push(...jobs.map((j) => j.payload.n)) });
+      expect(await next.runOnce()).to.equal(3);
+      expect(got).to.deep.equal([0, 1, 2, 3, 4]);
+    });
+
     it("enqueueMany keeps the dedupe keys: a job already queued is not queued again", async () => {
       await enqueueMany(svc.services.db, [
         { kind: "test.dedupe", payload: { n: 1 }, dedupeKey: "k1" },
