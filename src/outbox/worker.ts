@@ -100,13 +100,26 @@ export class OutboxWorker {
   }
 
   private async drain(): Promise<number> {
-    const leaseUntil = new Date(Date.now() + (this.opts.leaseMs ?? 120_000)).toISOString();
-    const claimed = await this.claim(this.opts.batch ?? 1000, leaseUntil);
+    const leaseMs = this.opts.leaseMs ?? 120_000;
+    let leaseUntil = new Date(Date.now() + leaseMs).toISOString();
+    let leasedAt = Date.now();
+    let claimed = await this.claim(this.opts.batch ?? 1000, leaseUntil);
     let ran = 0;
     for (let i = 0; i < claimed.length; ) {
       if (this.stopped && this.opts.pollMs > 0) {
         await this.release(claimed.slice(i), leaseUntil);
         break;
+      }
+      if (Date.now() - leasedAt > leaseMs / 2) {
+        // Slow jobs (mail one by one, an external directory) would outlast the claim's lease:
+        // the jobs not started yet get a new one, and those another worker took meanwhile
+        // (after a stall past the lease) are left to it.
+        const next = new Date(Date.now() + leaseMs).toISOString();
+        const kept = await this.renew(claimed.slice(i), leaseUntil, next);
+        claimed = [...claimed.slice(0, i), ...claimed.slice(i).filter((r) => kept.has(r.id))];
+        leaseUntil = next;
+        leasedAt = Date.now();
+        continue;
       }
       const row = claimed[i];
       const job = this.jobs.get(row.kind);
@@ -125,6 +138,18 @@ export class OutboxWorker {
       }
     }
     return ran;
+  }
+
+  /** Extends the lease of claimed jobs still held under `from`; returns the ids still ours. */
+  private async renew(rows: OutboxRow[], from: string, to: string): Promise<Set<number>> {
+    const kept = new Set<number>();
+    for (let i = 0; i < rows.length; i += IN_CHUNK) {
+      const got: { id: number | string }[] = await this.db("outbox").whereIn("id", rows.slice(i, i + IN_CHUNK).map((r) => r.id))
+        .where({ status: "running", locked_until: from })
+        .update({ locked_until: to, updated_at: nowIso() }, ["id"]);
+      for (const r of got) kept.add(Number(r.id));
+    }
+    return kept;
   }
 
   private ctx(): JobContext {

@@ -212,6 +212,28 @@ function batchSuite(name: string, env: () => Record<string, string>) {
       expect(got).to.deep.equal([0, 1, 2, 3, 4]);
     });
 
+    it("renews the lease of the jobs it has not started when slow jobs outlast half of it, so no other worker takes them", async function () {
+      this.timeout(20_000);
+      const performed: number[] = [];
+      const slow = worker({ leaseMs: 1500 }).register({
+        kind: "test.slowlease",
+        perform: async (p) => {
+          await new Promise((r) => setTimeout(r, 250));
+          performed.push(p.n);
+        },
+      });
+      const other: number[] = [];
+      const b = worker().register({ kind: "test.slowlease", perform: async (p) => void other.push(p.n) });
+      await queue("test.slowlease", 10); // ≈ 2.5 s one by one, well past the first lease
+      const running = slow.runOnce();
+      await new Promise((r) => setTimeout(r, 2000)); // the first lease (1.5 s) has run out by now
+      expect(await b.runOnce()).to.equal(0);
+      expect(await running).to.equal(10);
+      expect(other).to.deep.equal([]);
+      expect(performed).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect((await jobsOf("test.slowlease")).every((r) => r.status === "done" && Number(r.attempts) === 1)).to.equal(true);
+    });
+
     it("enqueueMany keeps the dedupe keys: a job already queued is not queued again", async () => {
       await enqueueMany(svc.services.db, [
         { kind: "test.dedupe", payload: { n: 1 }, dedupeKey: "k1" },
