@@ -199,6 +199,15 @@ describe("directory publishing into OpenLDAP slapd", function () {
     expect(dry.stdout).to.include("- telephoneNumber: 0243 000 000");
     // Dry run changed nothing.
     expect(certsOf(await slapd.search(BASE, "(mail=khai@vpcp.gov.vn)", ["userCertificate;binary"]))).to.have.length(0);
+    const resyncRows = async () =>
+      (await db()("audit_log").where({ action: "directory.resync" }).orderBy("seq")).map((r: any) => ({ actor: r.actor, ...JSON.parse(r.details) }));
+    // One audit row for the dry run, its counts those of the printed diff.
+    const printed = (mark: string) => dry.stdout.split("\n").filter((l) => l.startsWith(`${mark} dn: `)).length;
+    const planned = { added: printed("+"), removed: printed("-"), repaired: printed("~") };
+    expect(planned.repaired).to.equal(1);
+    const [dryRow] = await resyncRows();
+    expect(await resyncRows()).to.have.length(1);
+    expect(dryRow).to.include({ actor: "cli", dryRun: true, outcome: "dry_run", url: slapd.url, ...planned, valuesRemoved: 1 });
 
     const applied = await run("node", [cli, "directory", "resync"], { env });
     expect(applied.stdout).to.include("Đồng bộ xong");
@@ -207,6 +216,9 @@ describe("directory publishing into OpenLDAP slapd", function () {
     expect(certs).to.have.length(1);
     expect(certs[0].equals(second.der)).to.equal(true);
     expect(parseLdif(out)[0].attrs.telephoneNumber).to.equal(undefined);
+    expect(await resyncRows()).to.have.length(2);
+    expect((await resyncRows())[1]).to.deep.equal({ ...dryRow, dryRun: false, outcome: "applied" });
+    expect(JSON.stringify(await resyncRows())).to.not.contain(slapd.rootPw);
 
     const diffs = await svc.services.directory.diff(db());
     expect(formatDiff(diffs)).to.equal("");
