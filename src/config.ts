@@ -31,6 +31,8 @@ export const ConfigSchema = z.object({
   LDAP_BIND_PASSWORD: z.string().optional(),
   LDAP_STARTTLS: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
   LDAP_BASE_DN: z.string().min(3).default("o=Ban Co yeu Chinh phu,c=VN"),
+  /** Secret key of person RDNs (HMAC; ≥ 32 characters); unset: $DATA_DIR/directory-rdn.key, made on first start. */
+  DIRECTORY_RDN_KEY: z.string().min(32).optional(),
   /** Mail goes to SMTP when set; otherwise .eml files under DATA_DIR/mail. */
   SMTP_URL: optionalUrl(["smtp:", "smtps:"]),
   MAIL_FROM: z.string().default("Cục Chứng thực số và Bảo mật thông tin <no-reply@ca.gov.vn>"),

@@ -54,14 +54,14 @@ describe("directory publishing into OpenLDAP slapd", function () {
     await publish(first.serial);
     const out = await slapd.search(BASE, "(mail=khai@vpcp.gov.vn)", ["userCertificate;binary", "cn", "sn", "givenName", "mail", "title", "ou", "o", "uid"]);
     const [entry] = parseLdif(out);
-    expect(entry.dn).to.equal(`uid=${personId("CCCD:001099012345")},ou=people,ou=Văn phòng Chính phủ,${BASE}`);
+    expect(entry.dn).to.equal(`uid=${personId("CCCD:001099012345", svc.services.directory.personKey)},ou=people,ou=Văn phòng Chính phủ,${BASE}`);
     expect(entry.attrs.cn).to.deep.equal(["Nguyễn Thị Minh Khai"]);
     expect(entry.attrs.sn).to.deep.equal(["Nguyễn"]);
     expect(entry.attrs.givenName).to.deep.equal(["Khai"]);
     expect(entry.attrs.mail).to.deep.equal(["khai@vpcp.gov.vn"]);
     expect(entry.attrs.title).to.deep.equal(["Chuyên viên chính"]);
     // The identity number stays in the certificate, never in an attribute anyone can search.
-    expect(entry.attrs.uid).to.deep.equal([personId("CCCD:001099012345")]);
+    expect(entry.attrs.uid).to.deep.equal([personId("CCCD:001099012345", svc.services.directory.personKey)]);
     const certs = certsOf(out);
     expect(certs).to.have.length(1);
     expect(certs[0].equals(first.der)).to.equal(true);
@@ -86,7 +86,7 @@ describe("directory publishing into OpenLDAP slapd", function () {
   it("does not publish a certificate that was not handed over", async () => {
     const pending = await issueTestCertificate(db(), ca, { cn: "Trần Văn Bình", uid: "CCCD:002088000111", handedOver: false });
     await publish(pending.serial);
-    expect(await slapd.search(BASE, `(uid=${personId("CCCD:002088000111")})`, ["dn"])).to.equal("");
+    expect(await slapd.search(BASE, `(uid=${personId("CCCD:002088000111", svc.services.directory.personKey)})`, ["dn"])).to.equal("");
   });
 
   it("revoking removes exactly that value; the other certificate stays", async () => {
