@@ -61,8 +61,16 @@ export class Directory {
     this.index.replaceAll((await loadDesired(db, this.base, this.personKey)).values());
   }
 
+  /**
+   * Called after a certificate is in the directory (and marked published), e.g. by the RA to close
+   * its dossier. A listener that throws makes the publish job retry (publishing is idempotent), so
+   * listeners must be idempotent too.
+   */
+  readonly publishedListeners: Array<(db: Db, serial: string) => Promise<void>> = [];
+
   private async markPublished(db: Db, serial: string) {
     await db("certificates").where({ serial }).whereNull("published_at").update({ published_at: nowIso() });
+    for (const l of this.publishedListeners) await l(db, serial);
   }
 
   /** Publishes a handed-over, issued certificate (and refreshes its holder's attributes). */
