@@ -60,5 +60,21 @@ export const staffMessages = {
     locked: "Đã ghi nhận thiết bị bị khóa.",
     recovered: "Đã khôi phục thiết bị.",
     handedOver: "Đã lập biên bản bàn giao.",
+    calendarSaved: "Đã lưu lịch của năm; thời hạn kiểm duyệt của các hồ sơ đang xử lý đã được tính lại.",
+    calendarReset: "Đã bỏ các điều chỉnh; năm này theo lại tệp dữ liệu kèm theo hệ thống.",
+  },
+  calendar: {
+    origins: {
+      database: "Theo văn bản do quản trị viên nhập",
+      file: "Theo tệp dữ liệu kèm theo hệ thống (data/calendar)",
+      labour_code: "Chỉ theo Bộ luật Lao động (chưa có văn bản của năm)",
+    } as Record<string, string>,
+    nationalDayAdjacent: "Ngày nghỉ liền kề Quốc khánh 02/9",
+    daysOff: "Ngày nghỉ thêm (hoán đổi, nghỉ bù)",
+    workingDays: "Ngày làm việc bù",
+    yearInvalid: "Năm không hợp lệ (từ 2000 đến 2100).",
+    tooManyLines: (label: string) => `${label}: tối đa 100 dòng.`,
+    lineInvalid: (label: string, n: number, line: string) =>
+      `${label}, dòng ${n} ("${line}"): ghi theo dạng "YYYY-MM-DD | lý do", ví dụ "2026-01-02 | Nghỉ hoán đổi với thứ Bảy 10/01".`,
   },
 };

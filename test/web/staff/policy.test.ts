@@ -40,6 +40,8 @@ describe("staff web interface: the same policy as the API", function () {
     { method: "post", path: "/quan-tri/thiet-bi", action: "device.create", form: { serial: "" } },
     { method: "get", path: "/quan-tri/ban-giao/moi", action: "handover.create" },
     { method: "get", path: "/quan-tri/nhat-ky", action: "audit.read" },
+    { method: "get", path: "/quan-tri/lich-lam-viec", action: "calendar.read" },
+    { method: "post", path: "/quan-tri/lich-lam-viec/2031", action: "calendar.edit", form: { daysOff: "2031-01-03 | Thử quyền" } },
   ];
 
   it("answers 403 with the Vietnamese page exactly where the policy says no, for every role", async () => {
