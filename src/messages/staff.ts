@@ -37,6 +37,7 @@ export const staffMessages = {
   csrRequired: "Dán yêu cầu chứng thư (CSR, dạng PEM) hoặc chọn tạo khóa tại máy chủ với mật khẩu PKCS#12.",
   deficienciesRequired: "Chọn ít nhất một nội dung cần bổ sung, sửa đổi (đánh dấu lý do hoặc ghi lý do khác).",
   deviceRequired: "Chọn ít nhất một thiết bị để bàn giao.",
+  deviceCsvRequired: "Chọn tệp CSV danh sách thiết bị (dòng đầu là tiêu đề cột).",
   workingDaysLeft: (n: number) => (n <= 1 ? "hết hạn trong hôm nay" : `còn ${n} ngày làm việc`),
   workingDaysOver: (n: number) => `quá hạn ${n} ngày làm việc`,
   approvalStatus: { pending: "đang chờ", approved: "đã phê duyệt", rejected: "đã từ chối", expired: "hết hạn", executed: "đã thực hiện" } as Record<string, string>,

@@ -38,6 +38,7 @@ describe("staff web interface: the same policy as the API", function () {
     { method: "post", path: "/quan-tri/chung-thu/7f00/thu-hoi", action: "certificate.revoke", form: { reason: "keyCompromise" } },
     { method: "get", path: "/quan-tri/thiet-bi", action: "device.read" },
     { method: "post", path: "/quan-tri/thiet-bi", action: "device.create", form: { serial: "" } },
+    { method: "post", path: "/quan-tri/thiet-bi/nhap-csv", action: "device.import" },
     { method: "get", path: "/quan-tri/ban-giao/moi", action: "handover.create" },
     { method: "get", path: "/quan-tri/nhat-ky", action: "audit.read" },
     { method: "get", path: "/quan-tri/lich-lam-viec", action: "calendar.read" },
