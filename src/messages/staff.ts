@@ -61,6 +61,7 @@ export const staffMessages = {
     locked: "Đã ghi nhận thiết bị bị khóa.",
     recovered: "Đã khôi phục thiết bị.",
     handedOver: "Đã lập biên bản bàn giao.",
+    handoverScheduled: "Đã hẹn lịch bàn giao; thư báo thời gian, địa điểm đã được xếp hàng gửi cho cơ quan và người nhận.",
     calendarSaved: "Đã lưu lịch của năm; thời hạn kiểm duyệt của các hồ sơ đang xử lý đã được tính lại.",
     calendarReset: "Đã bỏ các điều chỉnh; năm này theo lại tệp dữ liệu kèm theo hệ thống.",
   },

@@ -1,7 +1,8 @@
 import crypto from "node:crypto";
 import type { ApiContext, ApiRouter } from "../../http/route";
 import { addPage, actorOf, done, field, fieldErrors, readForm, sendFile, validated, view, type StaffForm } from "./page";
-import { CreateHandoverSchema } from "../../http/routes/handovers/schema";
+import { CreateHandoverSchema, ScheduleHandoverSchema } from "../../http/routes/handovers/schema";
+import { scheduleHandover } from "../../ra/devices/scheduleHandover";
 import { CreateDeviceSchema, LockSchema, TransitionSchema } from "../../http/routes/devices/schema";
 import { DomainError } from "../../errors";
 import { can } from "../../policy/policy";
@@ -183,6 +184,17 @@ export function registerDevicePages(api: ApiRouter) {
     });
   deviceAction("khoi-phuc", "device.recover", "recovered", (ctx, id, f) =>
     recoverDevice(ctx.services.db, actorOf(ctx), id, { dossierId: field(f, "dossierId"), method: field(f, "method") === "reinitialize" ? "reinitialize" : "unblock", notes: field(f, "notes") || undefined }));
+
+  // The appointment: the agency and the receiving person are e-mailed the time and place.
+  addPage(api, "post", "/quan-tri/ho-so/:id/hen-ban-giao", "handover.create", async (ctx) => {
+    const id = idOf(ctx, "hồ sơ");
+    const f = readForm(ctx as never);
+    const { body } = validated(ScheduleHandoverSchema, {
+      body: { dossierId: id, handoverAt: vnLocal(field(f, "handoverAt")), place: field(f, "place"), note: field(f, "note") || undefined },
+    });
+    await scheduleHandover(ctx.services.db, actorOf(ctx), body);
+    done(ctx, `/quan-tri/ho-so/${id}`, "handoverScheduled");
+  });
 
   addPage(api, "get", "/quan-tri/ban-giao/moi", "handover.create", async (ctx) => {
     const values: Record<string, string> = {
