@@ -62,9 +62,22 @@ export const staffMessages = {
     recovered: "Đã khôi phục thiết bị.",
     handedOver: "Đã lập biên bản bàn giao.",
     handoverScheduled: "Đã hẹn lịch bàn giao; thư báo thời gian, địa điểm đã được xếp hàng gửi cho cơ quan và người nhận.",
+    jobReplayed: "Đã đưa công việc trở lại hàng đợi; hệ thống sẽ chạy lại ngay.",
     calendarSaved: "Đã lưu lịch của năm; thời hạn kiểm duyệt của các hồ sơ đang xử lý đã được tính lại.",
     calendarReset: "Đã bỏ các điều chỉnh; năm này theo lại tệp dữ liệu kèm theo hệ thống.",
   },
+  jobKinds: {
+    "directory.publish": "Công bố chứng thư số lên danh bạ LDAP",
+    "directory.unpublish": "Gỡ chứng thư số khỏi danh bạ LDAP",
+    "directory.publishCrl": "Công bố CRL lên danh bạ LDAP",
+    "crl.regenerate": "Lập lại danh sách thu hồi (CRL)",
+    "ocsp.refresh": "Ký lại trả lời OCSP",
+    "mail.correction_request": "Thư yêu cầu bổ sung, sửa đổi hồ sơ",
+    "mail.accepted": "Thư báo chấp thuận hồ sơ",
+    "mail.rejected": "Thư báo từ chối hồ sơ",
+    "mail.ready_for_handover": "Thư hẹn bàn giao thiết bị",
+  } as Record<string, string>,
+  jobStatus: { pending: "đang chờ", running: "đang chạy", done: "đã xong", dead: "thất bại, cần xử lý" } as Record<string, string>,
   calendar: {
     origins: {
       database: "Theo văn bản do quản trị viên nhập",

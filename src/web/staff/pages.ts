@@ -8,6 +8,7 @@ import { registerDirectoryPages } from "./directory";
 import { registerAuditPages } from "./audit";
 import { registerApprovalPages } from "./approvals";
 import { registerCalendarPages } from "./calendar";
+import { registerOutboxPages } from "./outbox";
 
 /** Every page of the staff interface (Vietnamese paths under /quan-tri). */
 export function registerStaffPages(api: ApiRouter) {
@@ -20,4 +21,5 @@ export function registerStaffPages(api: ApiRouter) {
   registerAuditPages(api);
   registerApprovalPages(api);
   registerCalendarPages(api);
+  registerOutboxPages(api);
 }

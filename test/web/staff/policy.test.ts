@@ -43,6 +43,7 @@ describe("staff web interface: the same policy as the API", function () {
     { method: "post", path: `/quan-tri/ho-so/${dossierId}/hen-ban-giao`, action: "handover.create", form: { handoverAt: "2026-12-01T09:30", place: "Hà Nội" } },
     { method: "get", path: "/quan-tri/nhat-ky", action: "audit.read" },
     { method: "get", path: "/quan-tri/lich-lam-viec", action: "calendar.read" },
+    { method: "get", path: "/quan-tri/hang-doi", action: "outbox.list" },
     { method: "post", path: "/quan-tri/lich-lam-viec/2031", action: "calendar.edit", form: { daysOff: "2031-01-03 | Thử quyền" } },
   ];
 
