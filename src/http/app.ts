@@ -11,7 +11,9 @@ import * as audit from "../audit/audit";
 
 /** The Koa application: security headers, errors, bodies, bearer authentication, routes. */
 export function buildApp(services: Services, api: ApiRouter): Koa {
-  const app = new Koa({ proxy: false });
+  // Client addresses (rate limits, audit rows): see TRUST_PROXY_HOPS in src/config.ts.
+  const hops = services.config.TRUST_PROXY_HOPS;
+  const app = new Koa({ proxy: hops > 0, maxIpsCount: hops, proxyIpHeader: "X-Forwarded-For" });
   const failedLogins = new RateLimiter(20, 10);
   app.context.services = services;
   app.silent = true;
