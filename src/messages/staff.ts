@@ -29,6 +29,7 @@ export const staffMessages = {
     review_started: "Bắt đầu kiểm duyệt", correction_requested: "Yêu cầu bổ sung, sửa đổi", corrected: "Đã bổ sung, sửa đổi",
     accepted: "Chấp thuận", rejected: "Từ chối", withdrawn: "Rút hồ sơ", issuing_started: "Bắt đầu cấp chứng thư số",
     certificates_issued: "Đã cấp đủ chứng thư số", handed_over: "Bàn giao thiết bị", published: "Công bố chứng thư số",
+    revocation_completed: "Đã thu hồi xong", renewal_change_completed: "Đã gia hạn, thay đổi thông tin xong", recovery_completed: "Đã khôi phục xong thiết bị",
   } as Record<string, string>,
   lineProblem: (line: number, detail: string) => `Dòng ${line}: ${detail}`,
   assetLineFormat: "Mỗi dòng: Tên | Loại (thiết bị, dịch vụ, phần mềm) | Định danh.",

@@ -113,6 +113,33 @@ describe("dossier final statuses", () => {
     await api("ca_operator", "POST", `/api/requests/${full}/execute`, undefined, [409]);
   });
 
+  it("a Mẫu 04 renewal/change dossier is completed when every listed certificate has its successor, and is not carried out twice", async () => {
+    const issuance = await accepted(sampleDossier("individual", 2));
+    const [a, b] = [await issue(issuance, 0), await issue(issuance, 1)];
+    const change = (serials: string[]) => ({ ...sampleDossier("renewal_change"), quantity: serials.length, certificates: serials.map((serial) => ({ serial })) });
+
+    // One listed serial does not exist: a is re-issued with the new position, the dossier stays open.
+    const partial = await accepted(change([a, "0a1b2c3d"]));
+    const r1 = await api("ca_operator", "POST", `/api/requests/${partial}/execute`);
+    expect(r1.items.map((i: any) => i.ok)).to.deep.equal([true, false]);
+    expect(await status(partial)).to.equal("accepted");
+    expect(await auditOf(partial, "dossier.renewal_change_completed")).to.have.length(0);
+    // Carried out again, a is not re-issued a second time (it already has its successor).
+    const again = await api("ca_operator", "POST", `/api/requests/${partial}/execute`);
+    expect(again.items[0]).to.include({ ok: false });
+    expect(await svc.services.db("certificates").where({ replaces_serial: a })).to.have.length(1);
+
+    const full = await accepted(change([b]));
+    const r2 = await api("ca_operator", "POST", `/api/requests/${full}/execute`);
+    expect(r2.items.map((i: any) => i.ok)).to.deep.equal([true]);
+    expect(await status(full)).to.equal("completed");
+    const last = (await history(full)).at(-1);
+    expect(last).to.include({ action: "renewal_change_completed", fromStatus: "accepted", toStatus: "completed" });
+    expect(last.note).to.equal("Đã gia hạn, thay đổi thông tin toàn bộ 1 chứng thư số nêu trong hồ sơ (Mẫu 04).");
+    expect((await auditOf(full, "dossier.renewal_change_completed"))[0].details).to.include({ certificates: 1 });
+    await api("ca_operator", "POST", `/api/requests/${full}/execute`, undefined, [409]);
+  });
+
   it("a Mẫu 06 recovery dossier is completed when every device it lists is recovered", async () => {
     const issuance = await accepted(sampleDossier("individual", 2));
     const serials = [await issue(issuance, 0), await issue(issuance, 1)];

@@ -11,7 +11,7 @@ import { ISSUABLE_STATUSES } from "./issueForDossier";
 import { revokeCertificate } from "./revokeCertificate";
 import { renewCertificate } from "./renewCertificate";
 import { changeCertificate } from "./changeCertificate";
-import { settleRevocationDossier } from "../../ra/dossiers/fulfilment";
+import { settleRenewalChangeDossier, settleRevocationDossier } from "../../ra/dossiers/fulfilment";
 
 /**
  * Carries out an accepted Mẫu 04 (renewal / change of information) or Mẫu 05 (revocation)
@@ -75,5 +75,7 @@ export async function executeDossier(s: Services, actor: Actor, dossierId: strin
   }
   // Mẫu 05 done when every listed certificate is revoked (by this run or before): → completed.
   if (d.kind === "revocation") await settleRevocationDossier(s.db, actor, d.id, serials);
+  // Mẫu 04 done when every listed certificate has its successor: → completed.
+  else await settleRenewalChangeDossier(s.db, actor, d.id, serials);
   return results;
 }

@@ -10,7 +10,8 @@ import { transitionDossier } from "./transition";
  * The last step of a dossier, taken when the work is really done (src/ra/review/transitions.ts,
  * FULFILMENT): an issuance dossier is "published" once every certificate issued for it is handed
  * over and in the directory; a revocation dossier (Mẫu 05) is "completed" once every certificate it
- * lists is revoked; a recovery dossier (Mẫu 06) once every device it lists is recovered.
+ * lists is revoked; a renewal/change dossier (Mẫu 04) once every certificate it lists has its
+ * successor; a recovery dossier (Mẫu 06) once every device it lists is recovered.
  * Each function is idempotent and safe under concurrency: it locks the dossier row, re-checks, and
  * does nothing when the dossier is not (or no longer) in the step's "from" status.
  */
@@ -58,6 +59,25 @@ export async function settleRevocationDossier(db: Db, actor: Actor, dossierId: s
     await transitionDossier(trx, actor, dossierId, {
       action: "revocation_completed", to: FULFILMENT.revocation_completed.to, note: fulfilmentNotes.revocationCompleted(revoked),
       auditDetails: { certificates: revoked },
+    });
+    return true;
+  });
+}
+
+/**
+ * After a Mẫu 04 dossier was carried out: → completed when every certificate it lists has its
+ * successor (renewed, or re-issued with the changed information: replaced_by_serial).
+ */
+export async function settleRenewalChangeDossier(db: Db, actor: Actor, dossierId: string, serials: string[]): Promise<boolean> {
+  return inTransaction(db, async (trx) => {
+    if (!(await lockedFor(trx, "renewal_change_completed", dossierId))) return false;
+    const unique = [...new Set(serials)];
+    if (!unique.length) return false;
+    const replaced = n(await trx("certificates").whereIn("serial", unique).whereNotNull("replaced_by_serial").count({ n: "*" }));
+    if (replaced !== unique.length) return false;
+    await transitionDossier(trx, actor, dossierId, {
+      action: "renewal_change_completed", to: FULFILMENT.renewal_change_completed.to, note: fulfilmentNotes.renewalChangeCompleted(replaced),
+      auditDetails: { certificates: replaced },
     });
     return true;
   });

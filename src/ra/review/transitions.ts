@@ -109,10 +109,11 @@ export const OPEN_STATUSES: readonly DossierStatus[] = ["received", "under_revie
  *
  * The final steps (src/ra/dossiers/fulfilment.ts) are checked against this table.
  */
-export type FulfilmentEvent = "published" | "revocation_completed" | "recovery_completed";
+export type FulfilmentEvent = "published" | "revocation_completed" | "renewal_change_completed" | "recovery_completed";
 export const FULFILMENT: Readonly<Record<FulfilmentEvent, { kinds: readonly string[]; from: readonly DossierStatus[]; to: DossierStatus }>> = {
   published: { kinds: ["individual", "organization", "device"], from: ["handed_over"], to: "published" },
   revocation_completed: { kinds: ["revocation"], from: ["accepted", "issuing"], to: "completed" },
+  renewal_change_completed: { kinds: ["renewal_change"], from: ["accepted", "issuing"], to: "completed" },
   recovery_completed: { kinds: ["device_recovery"], from: ["accepted"], to: "completed" },
 };
 
