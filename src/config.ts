@@ -80,6 +80,12 @@ export const ConfigSchema = z.object({
   /** Hours between signed checkpoints of the audit chain's head (0: only on demand). */
   AUDIT_CHECKPOINT_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
   /** Public website: searches and online checks allowed per client per minute (also the burst). */
+  /**
+   * Reverse proxies in front of the service whose X-Forwarded-For is trusted (0: none, the socket
+   * address is the client). With N, the client is the N-th address from the right of
+   * X-Forwarded-For: rate limits and audit rows see real clients, and nobody can choose their own.
+   */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
   /** Outbox worker poll interval in ms (0 disables the in-process worker). */
   OUTBOX_POLL_MS: z.coerce.number().int().min(0).default(500),

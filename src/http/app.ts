@@ -8,14 +8,19 @@ import { errorHandler } from "./errors";
 import type { ApiRouter } from "./route";
 import { RateLimiter } from "./rateLimit";
 import * as audit from "../audit/audit";
+import { renderPage } from "../web/render";
+import { messages } from "../messages";
 
 /** The Koa application: security headers, errors, bodies, bearer authentication, routes. */
 export function buildApp(services: Services, api: ApiRouter): Koa {
-  const app = new Koa({ proxy: false });
+  // Client addresses (rate limits, audit rows): see TRUST_PROXY_HOPS in src/config.ts.
+  const hops = services.config.TRUST_PROXY_HOPS;
+  const app = new Koa({ proxy: hops > 0, maxIpsCount: hops, proxyIpHeader: "X-Forwarded-For" });
   const failedLogins = new RateLimiter(20, 10);
   app.context.services = services;
   app.silent = true;
-  app.use(errorHandler(services.log, services.db));
+  app.use(errorHandler(services.log, services.db, (ctx, status, code, message) =>
+    renderPage(ctx, "public/error.njk", { title: messages.publicSite.errorTitle, message, code }, status)));
   app.use(helmet(helmetOptions));
   app.use(bodyParser(services.config.BODY_LIMIT));
   app.use(async (ctx, next) => {
