@@ -91,6 +91,12 @@ describe("credentials: self-service tokens and passwords, enrolment by e-mail, p
     // And nobody else's: a clerk cannot issue a token for the admin.
     const adminId = (await api("GET", "/api/me", svc.adminToken)).body.id;
     expect((await api("POST", `/api/users/${adminId}/tokens`, token, {})).status).to.equal(403);
+    // Deactivation stops the tokens at once; reactivation lets them work again.
+    expect((await api("POST", `/api/users/${me.id}/deactivate`, svc.adminToken)).status).to.equal(200);
+    expect((await api("GET", "/api/me", token)).status).to.equal(401);
+    expect((await api("POST", `/api/users/${me.id}/reactivate`, svc.adminToken)).status).to.equal(200);
+    expect((await api("GET", "/api/me", token)).status).to.equal(200);
+    expect((await audit("user.deactivated")).some((a: any) => a.object_id === me.id)).to.equal(true);
   });
 
   it("e-mails an enrolment code (never in the API nor the outbox); redeeming sets the password and returns a working token once", async () => {

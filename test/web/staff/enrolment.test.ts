@@ -1,6 +1,9 @@
 import { expect } from "chai";
 import { startTestService, type TestService } from "../../support/service";
 import { LoopbackSmtp } from "../../support/smtp";
+import { httpSession, staffUser } from "./support";
+import { issueToken } from "../../../src/auth/users";
+import { cliActor } from "../../../src/auth/actor";
 
 /** The activation page the enrolment e-mail links to (/kich-hoat), over plain HTTP with its CSRF cookie. */
 describe("staff web: account activation page (/kich-hoat)", function () {
@@ -64,5 +67,36 @@ describe("staff web: account activation page (/kich-hoat)", function () {
     const used = await post(page.cookie, { _csrf: page.csrf, username: "van-thu", code, password: "mat-khau-cua-van-thu", password2: "mat-khau-cua-van-thu" });
     expect(used.status).to.equal(410);
     expect(await used.text()).to.contain("đã được sử dụng");
+  });
+
+  it("shows a second admin the privileged-role request with the buttons, and not its requester; the second admin approves it on the page", async () => {
+    const first = await staffUser(svc, "quan-tri-1", "Phạm Quản Trị Một", ["admin"]);
+    const second = await staffUser(svc, "quan-tri-2", "Phạm Quản Trị Hai", ["admin"]);
+    const s1 = await httpSession(svc, first);
+    const s2 = await httpSession(svc, second);
+    // quan-tri-1 asks (over the API, with a token the CLI issued) for a CA operator.
+    const u1 = await svc.services.db("users").where({ username: "quan-tri-1" }).first();
+    const t1 = (await issueToken(svc.services.db, cliActor, u1.id, { label: "test" })).secret;
+    const r = await svc.request("POST", "/api/users", { token: t1, json: { username: "van-hanh-web", fullName: "Đỗ Văn Hành", email: "vanhanh@bcy.gov.vn", roles: ["ca_operator"] } });
+    expect(r.status).to.equal(202);
+    const { id } = await r.json();
+    const own = await (await s1.get("/quan-tri/phe-duyet")).text();
+    expect(own).to.contain("Cấp vai trò đặc quyền cho người dùng");
+    expect(own).to.not.contain(`/quan-tri/phe-duyet/${id}/duyet`);
+    expect((await s1.post(`/quan-tri/phe-duyet/${id}/duyet`, {})).status).to.equal(403);
+    const page = await (await s2.get("/quan-tri/phe-duyet")).text();
+    expect(page).to.contain("vanhanh@bcy.gov.vn");
+    expect(page).to.contain(`/quan-tri/phe-duyet/${id}/duyet`);
+    const ok = await s2.post(`/quan-tri/phe-duyet/${id}/duyet`, {});
+    expect(ok.status).to.equal(303);
+    const u = await svc.services.db("users").where({ username: "van-hanh-web" }).first();
+    expect(u.email).to.equal("vanhanh@bcy.gov.vn");
+    const approval = await svc.services.db("approvals").where({ id }).first();
+    expect(approval).to.include({ status: "executed", decided_by_name: "quan-tri-2", requested_by_name: "quan-tri-1" });
+  });
+
+  it("links the sign-in page to the activation page", async () => {
+    const html = await (await fetch(`${svc.url}/dang-nhap`)).text();
+    expect(html).to.contain('href="/kich-hoat"');
   });
 });
