@@ -56,7 +56,8 @@ function checkRoles(roles: Role[]) {
 }
 
 /** Creates a user now, or (with a privileged role) records the request for a second administrator. */
-export async function requestCreateUser(s: Services, actor: Actor, input: CreateUserInput): Promise<Outcome<store.UserRow>> {
+export async function requestCreateUser(s: Services, actor: Actor, given: CreateUserInput): Promise<Outcome<store.UserRow>> {
+  const input = { ...given, roles: [...new Set(given.roles)] };
   checkRoles(input.roles);
   const added = input.roles.filter((r) => privilegedRoles(s).includes(r));
   if (!added.length) return { performed: true, result: await createUser(s.db, actor, input) };
@@ -70,7 +71,8 @@ export async function requestCreateUser(s: Services, actor: Actor, input: Create
 }
 
 /** Replaces a user's roles now, or (when a privileged role is added) after a second administrator's approval. */
-export async function requestSetRoles(s: Services, actor: Actor, userId: string, roles: Role[]): Promise<Outcome<store.UserRow>> {
+export async function requestSetRoles(s: Services, actor: Actor, userId: string, given: Role[]): Promise<Outcome<store.UserRow>> {
+  const roles = [...new Set(given)];
   checkRoles(roles);
   if (!can(actor, "user.roles", { id: userId })) {
     throw new DomainError("self_role_change", messages.users.selfRoleChange, {}, "forbidden");
