@@ -56,15 +56,27 @@ export const ConfigSchema = z.object({
   OCSP_VALIDITY_HOURS: z.coerce.number().positive().max(24 * 7).default(96),
   /**
    * Dual control (four eyes): comma-separated operations that wait for a second authorised person's
-   * approval (src/approvals). Known: ca.key, revocation.urgent, revocation.bulk, device.reinitialize.
-   * "none" turns dual control off.
+   * approval (src/approvals). Known: ca.key, revocation.urgent, revocation.bulk, device.reinitialize,
+   * user.privileged_role. "none" turns dual control off.
    */
   DUAL_CONTROL: z
     .string()
     .max(500)
-    .default("ca.key,revocation.urgent,revocation.bulk,device.reinitialize")
+    .default("ca.key,revocation.urgent,revocation.bulk,device.reinitialize,user.privileged_role")
     .transform((v) => (v.trim() === "none" ? [] : v.split(",").map((x) => x.trim()).filter(Boolean)))
-    .refine((l) => l.every((x) => ["ca.key", "revocation.urgent", "revocation.bulk", "device.reinitialize"].includes(x)), "unknown operation"),
+    .refine((l) => l.every((x) => ["ca.key", "revocation.urgent", "revocation.bulk", "device.reinitialize", "user.privileged_role"].includes(x)), "unknown operation"),
+  /**
+   * Roles that a user gets only with a second administrator's approval (operation
+   * user.privileged_role): every role that can perform or approve a dual-controlled operation.
+   */
+  PRIVILEGED_ROLES: z
+    .string()
+    .max(200)
+    .default("admin,ca_operator,device_officer")
+    .transform((v) => (v.trim() === "none" ? [] : v.split(",").map((x) => x.trim()).filter(Boolean)))
+    .refine((l) => l.every((x) => ["admin", "clerk", "reviewer", "ca_operator", "device_officer", "auditor"].includes(x)), "unknown role"),
+  /** Hours an enrolment code (sent by e-mail) stays valid. */
+  ENROLMENT_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(72),
   /** Hours a pending approval waits for its second person before it expires. */
   APPROVAL_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
   /** Hours between signed checkpoints of the audit chain's head (0: only on demand). */
