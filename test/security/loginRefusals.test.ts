@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { startTestService, type TestService } from "../support/service";
-import { setPassword } from "../../src/auth/users";
-import { systemActor } from "../../src/auth/actor";
+import { issueToken, setPassword } from "../../src/auth/users";
+import { cliActor, systemActor } from "../../src/auth/actor";
 import { RateLimitedRefusals } from "../../src/auth/refusals";
 import { verifyChain } from "../../src/audit/audit";
 
@@ -89,10 +89,14 @@ describe("refused logins are audit rows", () => {
   it("API bearer tokens: unknown, revoked and expired tokens are one row each with the reason; past the limit 429 and an aggregated row", async () => {
     const r = await svc.request("POST", "/api/users", { token: svc.adminToken, json: { username: "ke.toan", fullName: "Kế Toán", roles: ["auditor"] } });
     const { id } = (await r.json()) as { id: string };
-    const issue = async (json: object) => ((await (await svc.request("POST", `/api/users/${id}/tokens`, { token: svc.adminToken, json })).json()) as { id: string; token: string });
-    const revoked = await issue({});
+    // Tokens for another user come from the CLI path (an admin cannot mint them over the API).
+    const issue = async (opts: { expiresAt?: Date } = {}) => {
+      const t = await issueToken(svc.services.db, cliActor, id, opts);
+      return { id: t.id, token: t.secret };
+    };
+    const revoked = await issue();
     expect((await svc.request("DELETE", `/api/users/${id}/tokens/${revoked.id}`, { token: svc.adminToken })).status).to.be.oneOf([200, 204]);
-    const expired = await issue({ expiresInDays: 1 });
+    const expired = await issue({ expiresAt: new Date(Date.now() + 86400_000) });
     await svc.services.db("api_tokens").where({ id: expired.id }).update({ expires_at: "2020-01-01T00:00:00.000Z" });
 
     const tries: Array<[string, string]> = [
