@@ -31,6 +31,8 @@ export const ConfigSchema = z.object({
   LDAP_BIND_PASSWORD: z.string().optional(),
   LDAP_STARTTLS: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
   LDAP_BASE_DN: z.string().min(3).default("o=Ban Co yeu Chinh phu,c=VN"),
+  /** Secret key of person RDNs (HMAC; ≥ 32 characters); unset: $DATA_DIR/directory-rdn.key, made on first start. */
+  DIRECTORY_RDN_KEY: z.string().min(32).optional(),
   /** Mail goes to SMTP when set; otherwise .eml files under DATA_DIR/mail. */
   SMTP_URL: optionalUrl(["smtp:", "smtps:"]),
   MAIL_FROM: z.string().default("Cục Chứng thực số và Bảo mật thông tin <no-reply@ca.gov.vn>"),
@@ -54,20 +56,38 @@ export const ConfigSchema = z.object({
   OCSP_VALIDITY_HOURS: z.coerce.number().positive().max(24 * 7).default(96),
   /**
    * Dual control (four eyes): comma-separated operations that wait for a second authorised person's
-   * approval (src/approvals). Known: ca.key, revocation.urgent, revocation.bulk, device.reinitialize.
-   * "none" turns dual control off.
+   * approval (src/approvals). Known: ca.key, revocation.urgent, revocation.bulk, device.reinitialize,
+   * user.privileged_role. "none" turns dual control off.
    */
   DUAL_CONTROL: z
     .string()
     .max(500)
-    .default("ca.key,revocation.urgent,revocation.bulk,device.reinitialize")
+    .default("ca.key,revocation.urgent,revocation.bulk,device.reinitialize,user.privileged_role")
     .transform((v) => (v.trim() === "none" ? [] : v.split(",").map((x) => x.trim()).filter(Boolean)))
-    .refine((l) => l.every((x) => ["ca.key", "revocation.urgent", "revocation.bulk", "device.reinitialize"].includes(x)), "unknown operation"),
+    .refine((l) => l.every((x) => ["ca.key", "revocation.urgent", "revocation.bulk", "device.reinitialize", "user.privileged_role"].includes(x)), "unknown operation"),
+  /**
+   * Roles that a user gets only with a second administrator's approval (operation
+   * user.privileged_role): every role that can perform or approve a dual-controlled operation.
+   */
+  PRIVILEGED_ROLES: z
+    .string()
+    .max(200)
+    .default("admin,ca_operator,device_officer")
+    .transform((v) => (v.trim() === "none" ? [] : v.split(",").map((x) => x.trim()).filter(Boolean)))
+    .refine((l) => l.every((x) => ["admin", "clerk", "reviewer", "ca_operator", "device_officer", "auditor"].includes(x)), "unknown role"),
+  /** Hours an enrolment code (sent by e-mail) stays valid. */
+  ENROLMENT_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(72),
   /** Hours a pending approval waits for its second person before it expires. */
   APPROVAL_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
   /** Hours between signed checkpoints of the audit chain's head (0: only on demand). */
   AUDIT_CHECKPOINT_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
   /** Public website: searches and online checks allowed per client per minute (also the burst). */
+  /**
+   * Reverse proxies in front of the service whose X-Forwarded-For is trusted (0: none, the socket
+   * address is the client). With N, the client is the N-th address from the right of
+   * X-Forwarded-For: rate limits and audit rows see real clients, and nobody can choose their own.
+   */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
   /** Outbox worker poll interval in ms (0 disables the in-process worker). */
   OUTBOX_POLL_MS: z.coerce.number().int().min(0).default(500),

@@ -9,6 +9,7 @@ export type ErrorKind =
   | "forbidden" // 403
   | "not_found" // 404
   | "conflict" // 409: not allowed in the current state
+  | "gone" // 410: existed, but is used up or expired for good
   | "too_large" // 413
   | "unsupported_media" // 415
   | "rate_limited" // 429

@@ -1,8 +1,10 @@
 import { ConfigError, loadConfig } from "./config";
 import { startService } from "./service";
+import { privateUmask } from "./store/dataDir";
 
 /** `npm start`: the service with its embedded defaults. */
 async function main() {
+  privateUmask();
   let config;
   try {
     config = loadConfig();

@@ -12,12 +12,14 @@ import { devices } from "./ra/devices/module";
 import { directory } from "./directory/module";
 import { statusModule } from "./status/module";
 import { security } from "./security/module";
+import { enrolmentModule } from "./auth/module";
 
 /** The capabilities of the service, in start order. Each is one folder under src/. */
 export const modules: Module[] = [
   core,
   calendarModule,
   mailModule,
+  enrolmentModule,
   publicSite,
   staffAuth,
   dossiersModule,

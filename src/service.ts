@@ -1,10 +1,10 @@
-import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import type { Knex } from "knex";
 import type { Config } from "./config";
 import { createLogger, type Logger } from "./log";
 import { openDatabase } from "./store/db";
+import { prepareDataDir } from "./store/dataDir";
 import { OutboxWorker } from "./outbox/worker";
 import { buildApp } from "./http/app";
 import { ApiRouter } from "./http/route";
@@ -55,7 +55,7 @@ export interface RunningService {
 
 export async function startService(config: Config, opts: { logger?: Logger } = {}): Promise<RunningService> {
   const log = opts.logger ?? createLogger(config.LOG_LEVEL);
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  prepareDataDir(config.dataDir, log);
   const db = await openDatabase(config.DATABASE_URL, config.dataDir);
   const services = { config, db, log, healthChecks: {} } as unknown as Services;
   services.worker = new OutboxWorker(db, log, services as unknown as Record<string, unknown>, { pollMs: config.OUTBOX_POLL_MS });

@@ -16,7 +16,7 @@ import { messages } from "../messages";
  * after APPROVAL_TTL_HOURS. The requester never approves their own request (src/policy/rules.ts
  * "approval.decide"). Every step is audited in the transaction that makes it.
  */
-export const OPERATIONS = ["ca.key", "revocation.urgent", "revocation.bulk", "device.reinitialize"] as const;
+export const OPERATIONS = ["ca.key", "revocation.urgent", "revocation.bulk", "device.reinitialize", "user.privileged_role"] as const;
 export type Operation = (typeof OPERATIONS)[number];
 export type ApprovalStatus = "pending" | "approved" | "rejected" | "expired" | "executed";
 
@@ -146,7 +146,9 @@ export async function decide(s: Services, actor: Actor, id: string, decision: "a
       expired = true;
       return a;
     }
-    const subject = { requestedBy: a.requested_by, action: a.policy_action };
+    // The approver must be entitled to the operation on this very payload (e.g. nobody approves a
+    // privileged role for themself), as the requester was when asking (requestOrPerform).
+    const subject = { requestedBy: a.requested_by, action: a.policy_action, payload: fromJson<unknown>(a.payload) };
     if (!can(actor, "approval.decide", subject)) {
       const self = a.requested_by === actor.id;
       throw new DomainError(self ? "self_approval" : "approver_not_entitled",

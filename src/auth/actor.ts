@@ -9,5 +9,10 @@ export interface Actor {
 }
 
 export const systemActor: Actor = { id: "system", username: "system", roles: [] };
+/**
+ * The operator at the CA host's command line (`chungthu users …`, direct database access): the
+ * bootstrap and key-ceremony path that creates users and tokens outside the API's rules.
+ */
+export const cliActor: Actor = { id: "cli", username: "cli", roles: [] };
 
 export const hasRole = (actor: Actor, ...roles: Role[]) => roles.some((r) => actor.roles.includes(r));

@@ -8,7 +8,7 @@ import { messages } from "../messages";
 import { hashToken, newTokenSecret, sameHash } from "./tokens";
 import { hashPassword, verifyPassword } from "./passwords";
 import { can } from "../policy/policy";
-import { ROLES, systemActor, type Actor, type Role } from "./actor";
+import { ROLES, cliActor, systemActor, type Actor, type Role } from "./actor";
 
 export interface CreateUserInput {
   username: string;
@@ -33,7 +33,7 @@ export async function createUser(db: Knex, actor: Actor, input: CreateUserInput)
       email: input.email ?? null,
       active: true,
       created_at: nowIso(),
-      created_by: actor.id === systemActor.id ? null : actor.id,
+      created_by: actor.id === systemActor.id || actor.id === cliActor.id ? null : actor.id,
     };
     await store.insert(trx, row, input.roles);
     await audit.append(trx, { actor, action: "user.created", objectType: "user", objectId: row.id, details: { username: row.username, roles: input.roles } });
@@ -103,7 +103,10 @@ export async function revokeUserToken(db: Knex, actor: Actor, userId: string, to
   });
 }
 
-/** Sets a user's password (scrypt); nobody but an admin or the user themself. */
+/**
+ * Sets a user's password (scrypt). Internal: the bootstrap, the CLI and enrolment call it; over the
+ * API a person changes only their own password (changeOwnPassword).
+ */
 export async function setPassword(db: Knex, actor: Actor, userId: string, password: string) {
   const hash = await hashPassword(password);
   return db.transaction(async (trx) => {
@@ -119,4 +122,40 @@ export async function checkPassword(db: Db, username: string, password: string):
   const ok = await verifyPassword(password, (user as (store.UserRow & { password_hash?: string }) | undefined)?.password_hash);
   if (!ok || !user || !user.active) return undefined;
   return { id: user.id, username: user.username, roles: await store.rolesOf(db, user.id) };
+}
+
+/** Refuses (403) unless the actor is the user: credentials are self-service (issue 8). */
+export function assertOwnCredential(actor: Actor, userId: string): void {
+  if (actor.id !== userId) throw new DomainError("not_own_credential", messages.users.notOwnCredential, { userId }, "forbidden");
+}
+
+/** A person issues an API token for themself (the secret is returned once). */
+export async function issueOwnToken(db: Knex, actor: Actor, userId: string, opts: { label?: string; expiresAt?: Date } = {}) {
+  assertOwnCredential(actor, userId);
+  return issueToken(db, actor, userId, opts);
+}
+
+/** A person changes their own password; when one is set, the current one must be given. */
+export async function changeOwnPassword(db: Knex, actor: Actor, userId: string, currentPassword: string | undefined, password: string) {
+  assertOwnCredential(actor, userId);
+  const row = (await db("users").where({ id: userId }).first()) as { password_hash?: string | null } | undefined;
+  if (!row) throw new DomainError("user_not_found", messages.users.userNotFound(userId), {}, "not_found");
+  if (row.password_hash && !(await verifyPassword(currentPassword ?? "", row.password_hash))) {
+    await audit.append(db, { actor, action: "user.password_change_refused", objectType: "user", objectId: userId, details: { reason: "current_password" } });
+    throw new DomainError("current_password_required", messages.users.currentPasswordRequired, {}, "forbidden");
+  }
+  await setPassword(db, actor, userId, password);
+}
+
+/** Deactivates or reactivates an account (its tokens and sessions stop or resume at once); never one's own. */
+export async function setActive(db: Knex, actor: Actor, userId: string, active: boolean) {
+  if (actor.id === userId) throw new DomainError("self_deactivation", messages.users.selfDeactivation, {}, "forbidden");
+  return db.transaction(async (trx) => {
+    const user = await store.get(trx, userId);
+    if (!user) throw new DomainError("user_not_found", messages.users.userNotFound(userId), {}, "not_found");
+    await trx("users").where({ id: userId }).update({ active });
+    if (!active) await trx("web_sessions").where({ user_id: userId }).delete();
+    await audit.append(trx, { actor, action: active ? "user.reactivated" : "user.deactivated", objectType: "user", objectId: userId, details: { username: user.username } });
+    return { ...user, active };
+  });
 }

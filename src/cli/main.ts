@@ -5,6 +5,7 @@ import { registerCaCommands } from "./ca";
 import { registerTokenCommands } from "./token";
 import { registerDirectoryCommands } from "./directory";
 import { version } from "../../package.json";
+import { privateUmask } from "../store/dataDir";
 
 /**
  * `chungthu …`: the operators' CLI. Each capability registers its commands in its own file.
@@ -20,6 +21,7 @@ registerCaCommands(program);
 registerTokenCommands(program);
 registerDirectoryCommands(program);
 
+privateUmask();
 program.parseAsync(process.argv).catch((err) => {
   process.stderr.write(`chungthu: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);

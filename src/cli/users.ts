@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { withDatabase } from "./context";
 import { createUser, issueToken, setPassword } from "../auth/users";
 import { randomPassword } from "../auth/passwords";
-import { systemActor, ROLES, type Role } from "../auth/actor";
+import { cliActor, ROLES, type Role } from "../auth/actor";
 import * as store from "../store/users";
 
 export function registerUserCommands(program: Command) {
@@ -18,9 +18,9 @@ export function registerUserCommands(program: Command) {
     .action(async (o) => {
       await withDatabase(async (db) => {
         const roles = String(o.roles).split(",").map((r) => r.trim()) as Role[];
-        const user = await createUser(db, systemActor, { username: o.username, fullName: o.name, email: o.email, roles });
+        const user = await createUser(db, cliActor, { username: o.username, fullName: o.name, email: o.email, roles });
         const out: Record<string, unknown> = { id: user.id, username: user.username, roles };
-        if (o.token) out.token = (await issueToken(db, systemActor, user.id, { label: "cli" })).secret;
+        if (o.token) out.token = (await issueToken(db, cliActor, user.id, { label: "cli" })).secret;
         process.stdout.write(JSON.stringify(out, null, 2) + "\n");
       });
     });
@@ -34,7 +34,7 @@ export function registerUserCommands(program: Command) {
         const user = await store.getByUsername(db, username);
         if (!user) throw new Error(`không tìm thấy người dùng ${username}`);
         const expiresAt = o.days ? new Date(Date.now() + o.days * 86400_000) : undefined;
-        const t = await issueToken(db, systemActor, user.id, { label: "cli", expiresAt });
+        const t = await issueToken(db, cliActor, user.id, { label: "cli", expiresAt });
         process.stdout.write(t.secret + "\n");
       });
     });
@@ -49,7 +49,7 @@ export function registerUserCommands(program: Command) {
         if (!user) throw new Error(`không tìm thấy người dùng ${username}`);
         const pw = o.password ?? randomPassword();
         if (pw.length < 12) throw new Error("mật khẩu phải có ít nhất 12 ký tự");
-        await setPassword(db, systemActor, user.id, pw);
+        await setPassword(db, cliActor, user.id, pw);
         if (!o.password) process.stdout.write(pw + "\n");
       });
     });

@@ -37,7 +37,7 @@ export async function caEntries(db: Db, base: string): Promise<DirEntry[]> {
 }
 
 /** Every entry the directory must hold now. */
-export async function loadDesired(db: Db, base: string, now = new Date(), onProgress?: (done: number, total: number) => void): Promise<DesiredDirectory> {
+export async function loadDesired(db: Db, base: string, personKey: Buffer, now = new Date(), onProgress?: (done: number, total: number) => void): Promise<DesiredDirectory> {
   const rows: CertificateRow[] = await db("certificates")
     .select(CERTIFICATE_COLUMNS)
     .whereNotNull("handed_over_at")
@@ -52,7 +52,7 @@ export async function loadDesired(db: Db, base: string, now = new Date(), onProg
     if (!belongsInDirectory(row)) continue;
     const pc = parseCertificate(row);
     if (!pc) continue;
-    const placement = placementOf(row, pc.subject, base);
+    const placement = placementOf(row, pc.subject, base, personKey);
     const g = groups.get(placement.key);
     if (g) g.certs.push(pc);
     else groups.set(placement.key, { placement, certs: [pc] });
@@ -75,13 +75,13 @@ export async function loadDesired(db: Db, base: string, now = new Date(), onProg
  * The holder entry of one certificate, with all its siblings (the same person's other
  * certificates), or undefined when the certificate is not (yet) in the directory.
  */
-export async function loadHolder(db: Db, base: string, serial: string, now = new Date()):
+export async function loadHolder(db: Db, base: string, personKey: Buffer, serial: string, now = new Date()):
   Promise<{ row: CertificateRow; placement: Placement; entry: DirEntry } | undefined> {
   const row: CertificateRow | undefined = await db("certificates").select(CERTIFICATE_COLUMNS).where({ serial }).first();
   if (!row || !row.der) return undefined;
   const pc = parseCertificate(row);
   if (!pc) return undefined;
-  const placement = placementOf(row, pc.subject, base);
+  const placement = placementOf(row, pc.subject, base, personKey);
   // Siblings share the identity (people) or the common name and agency (devices, organisations).
   const candidates: CertificateRow[] = await db("certificates")
     .select(CERTIFICATE_COLUMNS)
@@ -99,7 +99,7 @@ export async function loadHolder(db: Db, base: string, serial: string, now = new
   for (const c of candidates) {
     if (!belongsInDirectory(c)) continue;
     const p = parseCertificate(c);
-    if (p && placementOf(c, p.subject, base).key === placement.key) certs.push(p);
+    if (p && placementOf(c, p.subject, base, personKey).key === placement.key) certs.push(p);
   }
   if (!certs.length) return { row, placement, entry: { dn: placement.dn, attributes: {} } };
   return { row, placement, entry: holderEntry(placement, certs, now) };

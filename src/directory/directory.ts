@@ -10,7 +10,9 @@ import { loadDesired, loadHolder, loadHolders } from "./desired";
 import { latestCrls } from "./crlSource";
 import { DirectoryIndex } from "./searchIndex";
 import { diffTrees, type EntryDiff } from "./diff";
-import { dnKey } from "./dn";
+import { dnKey, parseDn } from "./dn";
+import * as audit from "../audit/audit";
+import { loadPersonKey } from "./personKey";
 
 /**
  * The directory as the rest of the service sees it: publish, unpublish, publish a CRL, reconcile.
@@ -33,6 +35,8 @@ export interface DriftReport {
 export class Directory {
   readonly mode: "embedded" | "external";
   readonly base: string;
+  /** The secret key of person RDNs (personKey.ts). */
+  readonly personKey: Buffer;
   readonly index = new DirectoryIndex();
   readonly client?: DirectoryClient;
   lastReconcile?: DriftReport;
@@ -41,6 +45,7 @@ export class Directory {
 
   constructor(config: Config, private readonly log: Logger) {
     this.base = config.LDAP_BASE_DN;
+    this.personKey = loadPersonKey(config);
     this.mode = config.LDAP_URL ? "external" : "embedded";
     if (config.LDAP_URL) {
       this.client = new DirectoryClient({
@@ -53,16 +58,24 @@ export class Directory {
   /** Loads the embedded index from the database (no-op for an external directory). */
   async load(db: Db): Promise<void> {
     if (this.mode !== "embedded") return;
-    this.index.replaceAll((await loadDesired(db, this.base)).values());
+    this.index.replaceAll((await loadDesired(db, this.base, this.personKey)).values());
   }
+
+  /**
+   * Called after a certificate is in the directory (and marked published), e.g. by the RA to close
+   * its dossier. A listener that throws makes the publish job retry (publishing is idempotent), so
+   * listeners must be idempotent too.
+   */
+  readonly publishedListeners: Array<(db: Db, serial: string) => Promise<void>> = [];
 
   private async markPublished(db: Db, serial: string) {
     await db("certificates").where({ serial }).whereNull("published_at").update({ published_at: nowIso() });
+    for (const l of this.publishedListeners) await l(db, serial);
   }
 
   /** Publishes a handed-over, issued certificate (and refreshes its holder's attributes). */
   async publishCertificate(db: Db, serial: string): Promise<void> {
-    const h = await loadHolder(db, this.base, serial);
+    const h = await loadHolder(db, this.base, this.personKey, serial);
     if (!h) return;
     const publishable = isPublishable(h.row, new Date());
     if (this.mode === "embedded") {
@@ -153,7 +166,7 @@ export class Directory {
 
   /** Removes a revoked or expired certificate: that one value, never the attribute. */
   async unpublishCertificate(db: Db, serial: string): Promise<void> {
-    const h = await loadHolder(db, this.base, serial);
+    const h = await loadHolder(db, this.base, this.personKey, serial);
     if (!h) return;
     if (isPublishable(h.row, new Date())) {
       this.log.warn({ serial }, "directory.unpublish for a certificate that is still valid: kept");
@@ -218,7 +231,7 @@ export class Directory {
   /** The differences between the external directory and the database. */
   async diff(db: Db, onProgress?: (done: number, total: number) => void): Promise<EntryDiff[]> {
     if (!this.client) throw new Error("diff needs an external directory (LDAP_URL)");
-    const desired = await loadDesired(db, this.base, new Date(), onProgress);
+    const desired = await loadDesired(db, this.base, this.personKey, new Date(), onProgress);
     const actual = await this.client.readTree(this.base);
     return diffTrees(desired, actual);
   }
@@ -270,11 +283,23 @@ export class Directory {
     let report: DriftReport;
     try {
       if (this.mode === "embedded") {
-        const desired = await loadDesired(db, this.base);
+        const desired = await loadDesired(db, this.base, this.personKey);
         const drift = this.index.replaceAll(desired.values());
         report = { at, entries: this.index.size, drift, expiredQueued: expired.length };
       } else {
-        const diffs = await this.diff(db);
+        let diffs = await this.diff(db);
+        const moved = personEntryRepairs(diffs);
+        if (moved.length) {
+          // Person entries whose RDN changed (a new RDN key) or that a publish missed: old DN
+          // removed, new one added. Other drift waits for `directory resync`.
+          await this.apply(moved);
+          const count = (c: string) => moved.filter((d) => d.change === c && isPersonDn(d.dn)).length;
+          await audit.append(db, {
+            actor: "system", action: "directory.repaired", objectType: "directory", objectId: "external",
+            details: { what: "person_entries", added: count("add"), removed: count("delete") },
+          });
+          diffs = await this.diff(db);
+        }
         report = { at, entries: -1, drift: diffs.length, expiredQueued: expired.length };
       }
     } catch (err) {
@@ -308,4 +333,29 @@ export class Directory {
   async close(): Promise<void> {
     await this.client?.close();
   }
+}
+
+/** A person entry: `uid=…,ou=people,…` (dit.ts). */
+export function isPersonDn(dn: string): boolean {
+  const rdns = parseDn(dn);
+  return rdns.length > 2 && rdns[0][0].type.toLowerCase() === "uid" &&
+    rdns[1][0].type.toLowerCase() === "ou" && rdns[1][0].value.toLowerCase() === "people";
+}
+
+/**
+ * The part of a diff the periodic reconciliation repairs by itself: person entries to add (with
+ * the containers above them that are missing) and stale person entries to delete — what a change
+ * of the RDN key leaves behind (every person's entry under its old DN). Order is kept (additions
+ * parents first, deletions last).
+ */
+export function personEntryRepairs(diffs: EntryDiff[]): EntryDiff[] {
+  const adds = diffs.filter((d) => d.change === "add" && isPersonDn(d.dn));
+  const ancestors = new Set<string>();
+  for (const d of adds) {
+    const rdns = parseDn(d.dn);
+    for (let i = 1; i < rdns.length; i++) ancestors.add(dnKey(rdns.slice(i)));
+  }
+  return diffs.filter((d) =>
+    (d.change === "add" && (isPersonDn(d.dn) || ancestors.has(dnKey(d.dn)))) ||
+    (d.change === "delete" && isPersonDn(d.dn)));
 }

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { Certificate } from "@peculiar/asn1-x509";
 import { dnKey, parseDn, rdn } from "./dn";
@@ -151,14 +151,16 @@ export function splitVietnameseName(cn: string): { sn: string; givenName?: strin
 }
 
 /**
- * A person's RDN is `uid=p<20 hex>`: SHA-256 of the identity (CCCD:…, or the e-mail when a
- * certificate carries no identity), so the DN is stable across name, title and certificate
- * changes and no identity number appears in DNs (which relying parties log and pass around).
+ * A person's RDN is `uid=p<20 hex>`: HMAC-SHA-256, under the provider's secret key
+ * (directory/personKey.ts), of the identity (CCCD:…, or the e-mail when a certificate carries no
+ * identity). The DN is stable across name, title and certificate changes, no identity number
+ * appears in DNs (which relying parties log and pass around), and without the key nobody can
+ * compute a person's RDN from an identity number to confirm that the person holds a certificate.
  * The entry does not carry the identity number as an attribute: only the certificate inside it
  * does (ldap-schema/README.md, "What the directory shows").
  */
-export function personId(identity: string): string {
-  return "p" + createHash("sha256").update("chungthu/person/" + identity.normalize("NFC")).digest("hex").slice(0, 20);
+export function personId(identity: string, key: Buffer): string {
+  return "p" + createHmac("sha256", key).update("chungthu/person/" + identity.normalize("NFC")).digest("hex").slice(0, 20);
 }
 
 export type EntryKind = "person" | "device" | "organization";
@@ -177,7 +179,7 @@ export interface Placement {
 }
 
 /** Where a certificate's holder lives in the tree. */
-export function placementOf(row: CertificateRow, subject: Subject, base: string): Placement {
+export function placementOf(row: CertificateRow, subject: Subject, base: string, personKey: Buffer): Placement {
   const kind = kindOf(row.profile);
   const agency = subject.o ?? row.subject_o ?? undefined;
   const chain: DirEntry[] = [baseEntry(base)];
@@ -191,7 +193,7 @@ export function placementOf(row: CertificateRow, subject: Subject, base: string)
   let leaf: string;
   if (kind === "person") {
     const identity = subject.uid ?? row.uid ?? row.email ?? `${subject.cn ?? row.subject_cn}|${agency ?? ""}`;
-    leaf = rdn("uid", personId(identity));
+    leaf = rdn("uid", personId(identity, personKey));
   } else {
     leaf = rdn("cn", subject.cn ?? row.subject_cn ?? row.serial);
   }

@@ -12,6 +12,7 @@ export const statusOfKind: Record<ErrorKind, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  gone: 410,
   too_large: 413,
   unsupported_media: 415,
   rate_limited: 429,
@@ -31,7 +32,16 @@ export const errorBody = (code: string, message: string, details: Record<string,
  * anything else is a 500 with a generic message and no stack (the stack goes to the log).
  * Routes that speak another protocol (OCSP, TSA) catch their own errors and answer in it.
  */
-export function errorHandler(log: Logger, db?: Knex): Koa.Middleware {
+/** Renders an error as an HTML page (the web module's layout) for browsers on the web pages. */
+export type HtmlErrorPage = (ctx: Koa.Context, status: number, code: string, message: string) => void;
+
+/**
+ * A browser's request for a page (not the API, not a protocol endpoint): errors raised before a
+ * page's own handler (a body over BODY_LIMIT, a wrong content type) answer as a page too.
+ */
+const wantsPage = (ctx: Koa.Context) => !ctx.path.startsWith("/api/") && /\btext\/html\b/.test(ctx.get("accept"));
+
+export function errorHandler(log: Logger, db?: Knex, htmlPage?: HtmlErrorPage): Koa.Middleware {
   return async (ctx, next) => {
     try {
       await next();
@@ -55,7 +65,8 @@ export function errorHandler(log: Logger, db?: Knex): Koa.Middleware {
             })
             .catch((e) => log.error({ err: e }, "audit append failed"));
         }
-        ctx.body = errorBody(err.code, err.message, err.details);
+        if (htmlPage && wantsPage(ctx)) htmlPage(ctx, ctx.status, err.code, err.message);
+        else ctx.body = errorBody(err.code, err.message, err.details);
         if (err.kind === "rate_limited" && typeof err.details.retryAfter === "number") {
           ctx.set("Retry-After", String(err.details.retryAfter));
         }

@@ -133,4 +133,13 @@ export const dossierStatusNames: Record<string, string> = {
   issued: "đã cấp",
   handed_over: "đã bàn giao",
   published: "đã công bố",
+  completed: "đã hoàn thành",
+};
+
+/** Notes in a dossier's history when it reaches its final status (src/ra/dossiers/fulfilment.ts). */
+export const fulfilmentNotes = {
+  published: (n: number) => `Đã bàn giao và công bố toàn bộ ${n} chứng thư số của hồ sơ.`,
+  revocationCompleted: (n: number) => `Đã thu hồi toàn bộ ${n} chứng thư số nêu trong hồ sơ (Mẫu 05).`,
+  renewalChangeCompleted: (n: number) => `Đã gia hạn, thay đổi thông tin toàn bộ ${n} chứng thư số nêu trong hồ sơ (Mẫu 04).`,
+  recoveryCompleted: (n: number) => `Đã khôi phục toàn bộ ${n} thiết bị lưu khóa bí mật nêu trong hồ sơ (Mẫu 06).`,
 };

@@ -35,5 +35,7 @@ export const review = {
       `Số giấy tờ tùy thân của ${name} đã có trong hồ sơ ${other} đang mở (trạng thái "${status(otherStatus)}").`,
     agencyContradiction: (label: string, ours: string, theirs: string, other: string) =>
       `${label} của cơ quan là "${ours}", khác với "${theirs}" trong hồ sơ ${other} trước đây.`,
+    idBirthYearMismatch: (name: string, id: string, encoded: number, declared: number) =>
+      `Số CCCD ${id} của ${name} mang năm sinh ${encoded}, khác với năm sinh ${declared} ghi trong hồ sơ: một trong hai có thể ghi sai.`,
   },
 };

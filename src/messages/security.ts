@@ -17,5 +17,6 @@ export const security = {
       "revocation.bulk": "Thu hồi hàng loạt",
       "ca.key": "Thao tác với khóa CA",
       "device.reinitialize": "Khởi tạo lại thiết bị lưu khóa",
+      "user.privileged_role": "Cấp vai trò đặc quyền cho người dùng",
     })[op] ?? op,
 };

@@ -19,9 +19,18 @@ import type { Actor } from "../auth/actor";
 const everyone = ["admin", "clerk", "reviewer", "ca_operator", "device_officer", "auditor"] as const;
 
 // Users and configuration. Separation of duties: nobody changes their own roles.
-allow("admin", ["user.create", "user.list", "user.token", "user.password", "calendar.edit"]);
+allow("admin", ["user.create", "user.list", "user.token", "user.enrol", "user.activation", "calendar.edit"]);
 allow("admin", "user.roles", (actor: Actor, target?: { id: string }) => !target || target.id !== actor.id);
-allow([...everyone], "self.read");
+/**
+ * Credentials are self-service (issue 8): a person issues their own API tokens and sets their own
+ * password; an administrator lists and revokes others' tokens (user.token, never a secret), sends
+ * an enrolment code to the user's own e-mail address (user.enrol) and (de)activates accounts, but
+ * never holds another person's secret. A privileged role (PRIVILEGED_ROLES) is given only through
+ * a second administrator's approval (user.privileged_role, dual control); nobody asks for or
+ * approves a privileged role for themself. The CLI on the CA host (key ceremony) is the bootstrap.
+ */
+allow([...everyone], ["self.read", "self.token", "self.password"]);
+allow("admin", "user.privileged_role", (actor: Actor, p?: { userId?: string }) => !p || p.userId !== actor.id);
 
 // Outbox: operators see and replay the work queue
 allow(["admin", "ca_operator", "auditor"], "outbox.list");
@@ -74,8 +83,8 @@ allow("device_officer", "device.reinitialize");
  * and never the person who requested it.
  */
 allow(["ca_operator", "device_officer", "admin", "auditor"], "approval.list");
-allow(["ca_operator", "device_officer"], "approval.decide",
-  (actor: Actor, a?: { requestedBy: string; action: string }) => !a || (a.requestedBy !== actor.id && can(actor, a.action)));
+allow(["ca_operator", "device_officer", "admin"], "approval.decide",
+  (actor: Actor, a?: { requestedBy: string; action: string; payload?: unknown }) => !a || (a.requestedBy !== actor.id && can(actor, a.action, a.payload)));
 
 // Audit: auditors (and admins) read the log; auditors sign checkpoints of its head.
 allow(["auditor", "admin"], "audit.read");

@@ -90,8 +90,8 @@ export const eventDetails = (e: DeviceEventRow) => fromJson<Record<string, unkno
 export const insertRecovery = (db: Db, r: RecoveryRow) => db("device_recoveries").insert(r);
 export const recoveries = (db: Db, deviceId: string): Promise<RecoveryRow[]> =>
   db("device_recoveries").where({ device_id: deviceId }).orderBy("performed_at");
-export const recoveryByDossier = (db: Db, dossierId: string): Promise<RecoveryRow | undefined> =>
-  db("device_recoveries").where({ dossier_id: dossierId }).first();
+export const recoveryByDossier = (db: Db, dossierId: string, deviceId?: string): Promise<RecoveryRow | undefined> =>
+  db("device_recoveries").where({ dossier_id: dossierId, ...(deviceId ? { device_id: deviceId } : {}) }).first();
 
 /** The certificates table as this capability reads it (columns of migrations/…_certificates.ts). */
 export interface DeviceCertificateRow {

@@ -3,6 +3,8 @@ import type { Db } from "./db";
 export interface HandoverRow {
   id: string;
   number: string;
+  year: number;
+  seq: number;
   place_kind: "provider" | "agency";
   place: string;
   handed_at: string;
@@ -29,8 +31,20 @@ export const get = (db: Db, id: string): Promise<HandoverRow | undefined> => db(
 export const insert = (db: Db, row: HandoverRow) => db("handovers").insert(row);
 export const insertItems = (db: Db, rows: HandoverItemRow[]) => db("handover_items").insert(rows);
 export const items = (db: Db, id: string): Promise<HandoverItemRow[]> => db("handover_items").where({ handover_id: id }).orderBy("position");
-export const countInYear = async (db: Db, year: number): Promise<number> =>
-  Number((await db("handovers").where("number", "like", `%/${year}/BB-BG`).count({ n: "*" }))[0].n);
+/**
+ * Next handover record number of a year, as dossier numbers are allocated (store/dossiers.ts
+ * nextSequence): inside the creating transaction the increment locks the year's counter row
+ * (PostgreSQL) or the database (SQLite), so concurrent handovers never share a number and a rolled
+ * back one gives its number back; the unique indexes on handovers (number; year + seq) back this up.
+ */
+export async function nextSequence(db: Db, year: number): Promise<number> {
+  await db("handover_numbers").insert({ year, last: 0 }).onConflict("year").ignore();
+  await db("handover_numbers").where({ year }).increment("last", 1);
+  const r = await db("handover_numbers").where({ year }).first();
+  return Number(r.last);
+}
+
+export const formatNumber = (seq: number, year: number) => `${seq}/${year}/BB-BG`;
 export const setRecord = (db: Db, id: string, pdf: Buffer, sha256: string) =>
   db("handovers").where({ id }).update({ record_pdf: pdf, record_sha256: sha256 });
 export const list = (db: Db, limit: number, offset: number): Promise<HandoverRow[]> =>

@@ -1,3 +1,4 @@
+import { createHash, createHmac } from "node:crypto";
 import { expect } from "chai";
 import fc from "fast-check";
 import * as ldapjs from "ldapjs";
@@ -8,6 +9,7 @@ import { diffEntry } from "../../src/directory/diff";
 import { project } from "../../src/directory/server";
 
 const BASE = "o=Ban Co yeu Chinh phu,c=VN";
+const KEY = Buffer.alloc(32, 7);
 
 describe("directory DNs (RFC 4514)", () => {
   it("escapes the special characters and leading/trailing spaces, keeps Vietnamese letters", () => {
@@ -48,11 +50,17 @@ describe("directory information tree", () => {
   });
 
   it("places a person under ou=people of the agency with a stable id that hides the identity number", () => {
-    const p = placementOf(row(), { ou: [], cn: "Nguyễn Văn An", o: "Văn phòng Chính phủ, Hà Nội", uid: "CCCD:001080000001" }, BASE);
-    expect(p.dn).to.equal(`uid=${personId("CCCD:001080000001")},ou=people,ou=Văn phòng Chính phủ\\, Hà Nội,${BASE}`);
+    const p = placementOf(row(), { ou: [], cn: "Nguyễn Văn An", o: "Văn phòng Chính phủ, Hà Nội", uid: "CCCD:001080000001" }, BASE, KEY);
+    expect(p.dn).to.equal(`uid=${personId("CCCD:001080000001", KEY)},ou=people,ou=Văn phòng Chính phủ\\, Hà Nội,${BASE}`);
     expect(p.dn).to.not.include("001080000001");
     expect(p.chain.map((c) => c.dn)).to.deep.equal([BASE, `ou=Văn phòng Chính phủ\\, Hà Nội,${BASE}`, `ou=people,ou=Văn phòng Chính phủ\\, Hà Nội,${BASE}`]);
-    expect(personId("CCCD:001080000001")).to.match(/^p[0-9a-f]{20}$/);
+    expect(personId("CCCD:001080000001", KEY)).to.match(/^p[0-9a-f]{20}$/);
+    // Keyed: without the provider's key the RDN cannot be computed from an identity number.
+    const unkeyed = "p" + createHash("sha256").update("chungthu/person/CCCD:001080000001").digest("hex").slice(0, 20);
+    expect(personId("CCCD:001080000001", KEY)).to.not.equal(unkeyed);
+    expect(personId("CCCD:001080000001", Buffer.alloc(32, 8))).to.not.equal(personId("CCCD:001080000001", KEY));
+    expect(personId("CCCD:001080000001", KEY)).to.equal(
+      "p" + createHmac("sha256", KEY).update("chungthu/person/CCCD:001080000001").digest("hex").slice(0, 20));
   });
 
   it("publishes only issued, handed-over, unexpired certificates", () => {

@@ -61,15 +61,15 @@ describe("embedded LDAP directory", function () {
   it("finds a person by mail, uid and cn (case-insensitive, UTF-8), with every valid certificate byte for byte", async () => {
     const byMail = await search("(mail=AN@vpcp.gov.vn)", ["userCertificate;binary", "cn", "sn", "givenName", "uid"]);
     expect(byMail).to.have.length(1);
-    expect(byMail[0].dn).to.equal(`uid=${personId("CCCD:001080000001")},ou=people,ou=Văn phòng Chính phủ,${BASE}`);
+    expect(byMail[0].dn).to.equal(`uid=${personId("CCCD:001080000001", svc.services.directory.personKey)},ou=people,ou=Văn phòng Chính phủ,${BASE}`);
     expect(byMail[0].attrs.sn).to.deep.equal(["Nguyễn"]);
     expect(byMail[0].attrs.givenName).to.deep.equal(["An"]);
     const certs = byMail[0].attrs["userCertificate;binary"] as Buffer[];
     expect(certs.map((c) => c.toString("hex")).sort()).to.deep.equal([people.an.der, people.an2.der].map((c) => c.toString("hex")).sort());
-    expect(await dns(`(uid=${personId("CCCD:001080000001")})`)).to.deep.equal([byMail[0].dn]);
+    expect(await dns(`(uid=${personId("CCCD:001080000001", svc.services.directory.personKey)})`)).to.deep.equal([byMail[0].dn]);
     // The identity number is not an attribute of the entry: nobody finds a person by guessing it.
     expect(await dns("(uid=CCCD:001080000001)")).to.deep.equal([]);
-    expect(byMail[0].attrs.uid).to.deep.equal([personId("CCCD:001080000001")]);
+    expect(byMail[0].attrs.uid).to.deep.equal([personId("CCCD:001080000001", svc.services.directory.personKey)]);
     expect(await dns("(cn=nguyễn văn an)")).to.deep.equal([byMail[0].dn]);
     // Asking for the attribute without the ;binary option returns it too.
     const plain = await search("(mail=an@vpcp.gov.vn)", ["userCertificate"]);
@@ -77,7 +77,7 @@ describe("embedded LDAP directory", function () {
   });
 
   it("never shows a certificate that was not handed over", async () => {
-    expect(await dns(`(uid=${personId("CCCD:001080000009")})`)).to.deep.equal([]);
+    expect(await dns(`(uid=${personId("CCCD:001080000009", svc.services.directory.personKey)})`)).to.deep.equal([]);
   });
 
   it("supports base, one-level and subtree scopes", async () => {
@@ -95,7 +95,7 @@ describe("embedded LDAP directory", function () {
     expect(await dns("(sn=Nguy*)")).to.have.length(1);
     expect(await dns("(mail=*@vpcp.gov.vn)")).to.have.length(2);
     expect(await dns("(&(objectClass=inetOrgPerson)(|(mail=an@vpcp.gov.vn)(mail=cuong@mof.gov.vn)))")).to.have.length(2);
-    expect(await dns("(&(objectClass=inetOrgPerson)(!(o=Văn phòng Chính phủ)))")).to.deep.equal([`uid=${personId("CCCD:079090000003")},ou=people,ou=Bộ Tài chính,${BASE}`]);
+    expect(await dns("(&(objectClass=inetOrgPerson)(!(o=Văn phòng Chính phủ)))")).to.deep.equal([`uid=${personId("CCCD:079090000003", svc.services.directory.personKey)},ou=people,ou=Bộ Tài chính,${BASE}`]);
     expect(await dns("(|(title=Vụ trưởng)(serialNumber=SRV-0001))")).to.have.length(2);
     // Filter metacharacters are data, never syntax.
     expect(await dns("(cn=*\\29\\28\\2a*)")).to.deep.equal([]);

@@ -54,14 +54,14 @@ describe("directory publishing into OpenLDAP slapd", function () {
     await publish(first.serial);
     const out = await slapd.search(BASE, "(mail=khai@vpcp.gov.vn)", ["userCertificate;binary", "cn", "sn", "givenName", "mail", "title", "ou", "o", "uid"]);
     const [entry] = parseLdif(out);
-    expect(entry.dn).to.equal(`uid=${personId("CCCD:001099012345")},ou=people,ou=Văn phòng Chính phủ,${BASE}`);
+    expect(entry.dn).to.equal(`uid=${personId("CCCD:001099012345", svc.services.directory.personKey)},ou=people,ou=Văn phòng Chính phủ,${BASE}`);
     expect(entry.attrs.cn).to.deep.equal(["Nguyễn Thị Minh Khai"]);
     expect(entry.attrs.sn).to.deep.equal(["Nguyễn"]);
     expect(entry.attrs.givenName).to.deep.equal(["Khai"]);
     expect(entry.attrs.mail).to.deep.equal(["khai@vpcp.gov.vn"]);
     expect(entry.attrs.title).to.deep.equal(["Chuyên viên chính"]);
     // The identity number stays in the certificate, never in an attribute anyone can search.
-    expect(entry.attrs.uid).to.deep.equal([personId("CCCD:001099012345")]);
+    expect(entry.attrs.uid).to.deep.equal([personId("CCCD:001099012345", svc.services.directory.personKey)]);
     const certs = certsOf(out);
     expect(certs).to.have.length(1);
     expect(certs[0].equals(first.der)).to.equal(true);
@@ -86,7 +86,7 @@ describe("directory publishing into OpenLDAP slapd", function () {
   it("does not publish a certificate that was not handed over", async () => {
     const pending = await issueTestCertificate(db(), ca, { cn: "Trần Văn Bình", uid: "CCCD:002088000111", handedOver: false });
     await publish(pending.serial);
-    expect(await slapd.search(BASE, `(uid=${personId("CCCD:002088000111")})`, ["dn"])).to.equal("");
+    expect(await slapd.search(BASE, `(uid=${personId("CCCD:002088000111", svc.services.directory.personKey)})`, ["dn"])).to.equal("");
   });
 
   it("revoking removes exactly that value; the other certificate stays", async () => {
@@ -199,6 +199,15 @@ describe("directory publishing into OpenLDAP slapd", function () {
     expect(dry.stdout).to.include("- telephoneNumber: 0243 000 000");
     // Dry run changed nothing.
     expect(certsOf(await slapd.search(BASE, "(mail=khai@vpcp.gov.vn)", ["userCertificate;binary"]))).to.have.length(0);
+    const resyncRows = async () =>
+      (await db()("audit_log").where({ action: "directory.resync" }).orderBy("seq")).map((r: any) => ({ actor: r.actor, ...JSON.parse(r.details) }));
+    // One audit row for the dry run, its counts those of the printed diff.
+    const printed = (mark: string) => dry.stdout.split("\n").filter((l) => l.startsWith(`${mark} dn: `)).length;
+    const planned = { added: printed("+"), removed: printed("-"), repaired: printed("~") };
+    expect(planned.repaired).to.equal(1);
+    const [dryRow] = await resyncRows();
+    expect(await resyncRows()).to.have.length(1);
+    expect(dryRow).to.include({ actor: "cli", dryRun: true, outcome: "dry_run", url: slapd.url, ...planned, valuesRemoved: 1 });
 
     const applied = await run("node", [cli, "directory", "resync"], { env });
     expect(applied.stdout).to.include("Đồng bộ xong");
@@ -207,6 +216,9 @@ describe("directory publishing into OpenLDAP slapd", function () {
     expect(certs).to.have.length(1);
     expect(certs[0].equals(second.der)).to.equal(true);
     expect(parseLdif(out)[0].attrs.telephoneNumber).to.equal(undefined);
+    expect(await resyncRows()).to.have.length(2);
+    expect((await resyncRows())[1]).to.deep.equal({ ...dryRow, dryRun: false, outcome: "applied" });
+    expect(JSON.stringify(await resyncRows())).to.not.contain(slapd.rootPw);
 
     const diffs = await svc.services.directory.diff(db());
     expect(formatDiff(diffs)).to.equal("");

@@ -102,6 +102,11 @@ describe("the whole procedure, end to end", function () {
     expect(der.equals(pemDer)).to.equal(true);
     const found = await (await svc.request("GET", `/tra-cuu?q=${serial}`)).text();
     expect(found).to.contain("còn hiệu lực");
+    // Its only certificate handed over and published: the dossier reached its final status.
+    const done = await api("clerk", "GET", `/api/requests/${dossier.id}`);
+    expect(done.status).to.equal("published");
+    const steps = (await api("clerk", "GET", `/api/requests/${dossier.id}/history`)).items.map((h: any) => h.toStatus);
+    expect(steps.slice(-4)).to.deep.equal(["issuing", "issued", "handed_over", "published"]);
 
     // OCSP says good.
     const ocsp = async () => (await run("openssl", ["ocsp", "-issuer", path.join(tmp, "issuing.pem"), "-cert", path.join(tmp, "leaf.pem"),

@@ -233,6 +233,21 @@ describe("review workflow (HTTP, real SMTP on loopback)", () => {
     expect(ra.body.items.map((f: { code: string }) => f.code).sort()).to.deep.equal(["agency_contradiction", "id_in_open_dossier"]);
   });
 
+  it("shows a CCCD number whose encoded birth year is not the declared one as a finding", async () => {
+    const d = await create(individualDossier({
+      people: [
+        { fullName: "Ngô Văn Khớp", idNumber: "046085004444", email: "nvkhop@hue.gov.vn" },
+        { fullName: "Lý Thị Lệch", idNumber: "046190004445", email: "ltlech@hue.gov.vn" },
+      ],
+    }));
+    const r = await call("GET", `/api/requests/${d.id}/findings`, reviewer);
+    expect(r.status).to.equal(200);
+    const mine = r.body.items.filter((f: { code: string }) => f.code === "id_birth_year_mismatch");
+    expect(mine.map((f: { row: number }) => f.row)).to.deep.equal([2]);
+    expect(mine[0].message).to.include("Lý Thị Lệch").and.include("1990").and.include("1985");
+    expect(mine[0].details).to.deep.equal({ encodedYear: 1990, declaredYear: 1985 });
+  });
+
   it("lists overdue, due-today and by-reviewer queues, and counts for the dashboard", async () => {
     const old = await create(individualDossier({ people: [{ fullName: "Đỗ Văn Hải", idNumber: "046085007777", email: "dvhai@hue.gov.vn" }] }));
     await call("POST", `/api/requests/${old.id}/submit`, clerk, { receivedAt: "2026-01-05T09:00:00+07:00" });

@@ -1,21 +1,29 @@
 import { expect } from "chai";
 import { startTestService, type TestService } from "../support/service";
+import { issueToken } from "../../src/auth/users";
+import { cliActor } from "../../src/auth/actor";
 
 describe("users, tokens and audit API", () => {
   let svc: TestService;
   before(async () => (svc = await startTestService()));
   after(() => svc.stop());
 
-  it("revoked tokens stop working at once", async () => {
+  it("revoked tokens stop working at once (the user issues their own; the admin lists and revokes)", async () => {
     const create = await svc.request("POST", "/api/users", { token: svc.adminToken, json: { username: "aud1", fullName: "Kiểm toán viên", roles: ["auditor"] } });
+    expect(create.status).to.equal(201);
     const { id } = await create.json();
-    const t = await (await svc.request("POST", `/api/users/${id}/tokens`, { token: svc.adminToken, json: { label: "x" } })).json();
+    // The first credential comes from the CLI on the CA host (or enrolment); the user then issues their own.
+    const first = (await issueToken(svc.services.db, cliActor, id, { label: "cli" })).secret;
+    const issued = await svc.request("POST", `/api/users/${id}/tokens`, { token: first, json: { label: "x" } });
+    expect(issued.status).to.equal(201);
+    expect(issued.headers.get("cache-control")).to.equal("no-store");
+    const t = await issued.json();
     expect((await svc.request("GET", "/api/me", { token: t.token })).status).to.equal(200);
     const del = await svc.request("DELETE", `/api/users/${id}/tokens/${t.id}`, { token: svc.adminToken });
     expect(del.status).to.equal(204);
     expect((await svc.request("GET", "/api/me", { token: t.token })).status).to.equal(401);
     const list = await (await svc.request("GET", `/api/users/${id}/tokens`, { token: svc.adminToken })).json();
-    expect(list.items[0].revokedAt).to.be.a("string");
+    expect(list.items.find((x: { id: string }) => x.id === t.id).revokedAt).to.be.a("string");
     expect(JSON.stringify(list)).to.not.contain(t.token);
   });
 

@@ -13,11 +13,15 @@ import "../../src/policy/rules";
 const ALL: Role[] = [...ROLES];
 const EXPECTED: Record<string, Role[]> = {
   "self.read": ALL,
+  "self.token": ALL, // one's own API tokens only (the command refuses another user's: 403)
+  "self.password": ALL, // one's own password only
   "user.create": ["admin"],
   "user.list": ["admin"],
-  "user.token": ["admin"],
+  "user.token": ["admin"], // list and revoke others' tokens, never issue one
   "user.roles": ["admin"],
-  "user.password": ["admin"],
+  "user.enrol": ["admin"], // the code goes to the user's e-mail, never to the admin
+  "user.activation": ["admin"],
+  "user.privileged_role": ["admin"], // dual control: a second admin approves
   "calendar.read": ALL,
   "calendar.edit": ["admin"],
   "outbox.list": ["admin", "ca_operator", "auditor"],
@@ -56,7 +60,7 @@ const EXPECTED: Record<string, Role[]> = {
   "handover.read": ALL,
   "handover.document": ["device_officer", "clerk", "reviewer"],
   "approval.list": ["ca_operator", "device_officer", "admin", "auditor"],
-  "approval.decide": ["ca_operator", "device_officer"],
+  "approval.decide": ["ca_operator", "device_officer", "admin"], // admin: only user.privileged_role (the approval's own action)
   "audit.read": ["auditor", "admin"],
   "audit.checkpoint": ["auditor", "admin"],
 };
@@ -73,7 +77,7 @@ describe("policy: the declared table", () => {
     for (const a of CA_OPERATIONS) expect(rolesFor(a), a).to.not.include("admin");
   });
   it("gives the auditor nothing but reading", () => {
-    const writes = knownActions().filter((a) => rolesFor(a).includes("auditor") && !/\.(read|list)$|^audit\.|^certificate\.batch\.read$/.test(a));
+    const writes = knownActions().filter((a) => rolesFor(a).includes("auditor") && !/\.(read|list)$|^audit\.|^self\.|^certificate\.batch\.read$/.test(a));
     expect(writes).to.deep.equal([]);
   });
 });
@@ -97,7 +101,7 @@ describe("policy: every role × every /api route", function () {
       for (const [method, op] of Object.entries<any>(ops)) {
         const action: string | undefined = op["x-policy-action"];
         if (!action) {
-          if (!["/api/openapi.json"].includes(p)) failures.push(`${method} ${p}: no policy action`);
+          if (!["/api/openapi.json", "/api/enrolment"].includes(p)) failures.push(`${method} ${p}: no policy action`);
           continue;
         }
         if (!EXPECTED[action]) failures.push(`${method} ${p}: action ${action} not in the table`);

@@ -1,8 +1,10 @@
 import { execFileSync, spawnSync } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import knex from "knex";
 import { hasCommand } from "./peers";
 
 /** A throwaway PostgreSQL on 127.0.0.1 (see ../shared/recipes/postgresql.md). */
@@ -24,7 +26,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startPostgres(): Promise<TestPostgres> {
+interface Cluster {
+  port: number;
+  stop(): void;
+}
+
+/** initdb + pg_ctl start: one throwaway cluster on 127.0.0.1 (trust auth, fsync off). */
+async function startCluster(): Promise<Cluster> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "chungthu-pg-"));
   fs.chmodSync(dir, 0o755);
   const port = await freePort();
@@ -41,13 +49,51 @@ export async function startPostgres(): Promise<TestPostgres> {
   run("initdb", ["-D", `${dir}/data`, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C"]);
   run("pg_ctl", ["-D", `${dir}/data`, "-l", `${dir}/log`, "-w", "start", "-o", `-k ${dir} -p ${port} -c listen_addresses=127.0.0.1 -c fsync=off`]);
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
     stop() {
       try {
         run("pg_ctl", ["-D", `${dir}/data`, "-m", "immediate", "-w", "stop"]);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
+    },
+  };
+}
+
+let cluster: Promise<Cluster> | undefined;
+
+/**
+ * A fresh, empty database of its own. The cluster behind it is started once per test run (initdb
+ * costs seconds) and stopped when the process exits; each caller gets a new database in it, and
+ * stop() drops that database.
+ */
+export async function startPostgres(): Promise<TestPostgres> {
+  if (!cluster) {
+    cluster = startCluster();
+    const started = cluster;
+    process.once("exit", () => {
+      started.then((c) => c.stop(), () => undefined);
+    });
+  }
+  let c: Cluster;
+  try {
+    c = await cluster;
+  } catch (err) {
+    cluster = undefined;
+    throw err;
+  }
+  const name = `t_${crypto.randomBytes(6).toString("hex")}`;
+  const admin = knex({ client: "pg", connection: `postgres://postgres@127.0.0.1:${c.port}/postgres`, pool: { min: 0, max: 1 } });
+  try {
+    await admin.raw(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.destroy();
+  }
+  return {
+    url: `postgres://postgres@127.0.0.1:${c.port}/${name}`,
+    stop() {
+      const a = knex({ client: "pg", connection: `postgres://postgres@127.0.0.1:${c.port}/postgres`, pool: { min: 0, max: 1 } });
+      void a.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined).finally(() => a.destroy());
     },
   };
 }

@@ -3,14 +3,18 @@ import os from "node:os";
 import path from "node:path";
 import { loadConfig } from "../../src/config";
 import { startService, type RunningService } from "../../src/service";
-import type { Role } from "../../src/auth/actor";
+import { cliActor, type Role } from "../../src/auth/actor";
+import { createUser, issueToken } from "../../src/auth/users";
 
 export interface TestService extends RunningService {
   dataDir: string;
   adminToken: string;
   /** fetch against the service with an optional bearer token. */
   request(method: string, p: string, opts?: { token?: string; json?: unknown; body?: BodyInit; headers?: Record<string, string> }): Promise<Response>;
-  /** Creates a user with roles through the API and returns its token. */
+  /**
+   * Creates a user with roles and returns its token, the way the CLI does on the CA host (direct
+   * database access, actor "cli"): over the API no administrator may hold another user's token.
+   */
   userWithRoles(username: string, roles: Role[]): Promise<string>;
   /** Runs the outbox until nothing is due. */
   drainOutbox(): Promise<number>;
@@ -41,11 +45,8 @@ export async function startTestService(env: Record<string, string> = {}, dataDir
     adminToken,
     request,
     async userWithRoles(username, roles) {
-      const r = await request("POST", "/api/users", { token: adminToken, json: { username, fullName: username, roles } });
-      if (r.status !== 201) throw new Error(`create user: ${r.status} ${await r.text()}`);
-      const { id } = (await r.json()) as { id: string };
-      const t = await request("POST", `/api/users/${id}/tokens`, { token: adminToken, json: {} });
-      return ((await t.json()) as { token: string }).token;
+      const user = await createUser(running.services.db, cliActor, { username, fullName: username, roles });
+      return (await issueToken(running.services.db, cliActor, user.id, { label: "test" })).secret;
     },
     async drainOutbox() {
       let total = 0;

@@ -11,6 +11,7 @@ import { ISSUABLE_STATUSES } from "./issueForDossier";
 import { revokeCertificate } from "./revokeCertificate";
 import { renewCertificate } from "./renewCertificate";
 import { changeCertificate } from "./changeCertificate";
+import { settleRenewalChangeDossier, settleRevocationDossier } from "../../ra/dossiers/fulfilment";
 
 /**
  * Carries out an accepted Mẫu 04 (renewal / change of information) or Mẫu 05 (revocation)
@@ -47,8 +48,8 @@ export async function executeDossier(s: Services, actor: Actor, dossierId: strin
     throw new DomainError("dossier_not_accepted", messages.ca.dossierNotAccepted(d.number, d.status), { status: d.status }, "conflict");
   }
   const results: DossierOperationResult[] = [];
-  for (const ref of d.certificates) {
-    const serial = normalizeSerial(ref.serial) ?? ref.serial;
+  const serials = d.certificates.map((ref) => normalizeSerial(ref.serial) ?? ref.serial);
+  for (const serial of serials) {
     try {
       if (d.kind === "revocation") {
         await revokeCertificate(s, actor, { serial, reason: d.reason, comment: messages.ca.byDossier(d.number, d.reasonDetail) });
@@ -72,5 +73,9 @@ export async function executeDossier(s: Services, actor: Actor, dossierId: strin
       results.push({ serial, ok: false, code: err.code, message: err.message });
     }
   }
+  // Mẫu 05 done when every listed certificate is revoked (by this run or before): → completed.
+  if (d.kind === "revocation") await settleRevocationDossier(s.db, actor, d.id, serials);
+  // Mẫu 04 done when every listed certificate has its successor: → completed.
+  else await settleRenewalChangeDossier(s.db, actor, d.id, serials);
   return results;
 }

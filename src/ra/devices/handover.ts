@@ -88,9 +88,10 @@ export async function createHandover(db: Knex, actor: Actor, input: HandoverInpu
     const handedAt = new Date(input.handedAt).toISOString();
     const year = Number(vnDate(new Date(handedAt)).slice(0, 4));
     const id = crypto.randomUUID();
-    const number = `${(await handovers.countInYear(trx, year)) + 1}/${year}/BB-BG`;
+    const seq = await handovers.nextSequence(trx, year);
+    const number = handovers.formatNumber(seq, year);
     const handover: handovers.HandoverRow = {
-      id, number, place_kind: input.place.kind, place: input.place.address, handed_at: handedAt,
+      id, number, year, seq, place_kind: input.place.kind, place: input.place.address, handed_at: handedAt,
       handing_officer: toJson(input.handingOfficer), receiver: toJson(receiver), dossier_id: dossierIds.length === 1 ? dossierIds[0] : null,
       notes: input.notes ?? null, record_sha256: null, record_pdf: null, created_at: at, created_by: actor.username,
     };

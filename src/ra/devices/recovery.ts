@@ -9,6 +9,7 @@ import { messages } from "../../messages";
 import { moveDevice, mustGetDevice, forbiddenTransition } from "./moveDevice";
 import { canTransition, STATE_LABELS } from "./lifecycle";
 import { ACCEPTED_STATUSES, findRecoveryDossier, RECOVERY_KIND } from "./recoveryDossier";
+import { settleRecoveryDossier } from "../dossiers/fulfilment";
 
 /**
  * Records that the device locked after wrong PINs. SoftHSM2 (and some tokens) never lock, they only
@@ -56,7 +57,8 @@ export async function recoverDevice(db: Knex, actor: Actor, id: string, input: R
     if (!dossier.deviceSerials.includes(d.serial)) {
       throw new DomainError("recovery_dossier_other_device", messages.devices.recoveryDossierOtherDevice(d.serial), { serial: d.serial }, "conflict");
     }
-    if (await store.recoveryByDossier(trx, dossier.id)) {
+    // Once per device and dossier (a Mẫu 06 dossier may list several devices).
+    if (await store.recoveryByDossier(trx, dossier.id, d.id)) {
       throw new DomainError("recovery_dossier_used", messages.devices.recoveryDossierUsed, { dossierId: dossier.id }, "conflict");
     }
     if (d.state !== "locked") {
@@ -78,6 +80,8 @@ export async function recoverDevice(db: Knex, actor: Actor, id: string, input: R
     const device = await moveDevice(trx, actor, d, "recovered", `Khôi phục theo hồ sơ ${dossier.id}`, { dossierId: dossier.id, method }, {
       wrong_pin_count: 0, locked_at: null,
     });
+    // Every device the dossier lists recovered: the dossier → completed.
+    await settleRecoveryDossier(trx, actor, dossier.id, dossier.deviceSerials);
     return { device, recovery, method };
   });
 }

@@ -17,7 +17,7 @@ export interface RecoveryDossier {
 
 export const RECOVERY_KIND = "device_recovery";
 /** Accepted by review (and anything after acceptance). */
-export const ACCEPTED_STATUSES = ["accepted", "issuing", "issued", "handed_over", "published"];
+export const ACCEPTED_STATUSES = ["accepted", "issuing", "issued", "handed_over", "published", "completed"];
 
 export async function findRecoveryDossier(db: Db, id: string): Promise<RecoveryDossier | undefined> {
   const d = await getDossier(db, id);

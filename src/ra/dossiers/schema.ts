@@ -25,7 +25,7 @@ export const FORM_OF_KIND: Record<DossierKind, string> = {
 
 export const DOSSIER_STATUSES = [
   "draft", "received", "under_review", "needs_correction", "corrected", "accepted", "rejected", "withdrawn",
-  "issuing", "issued", "handed_over", "published",
+  "issuing", "issued", "handed_over", "published", "completed",
 ] as const;
 export type DossierStatus = (typeof DOSSIER_STATUSES)[number];
 

@@ -6,6 +6,7 @@ import type { Dossier } from "../dossiers/schema";
 import { subscribersOf } from "../dossiers/schema";
 import { fold } from "../dossiers/fields";
 import { OPEN_STATUSES } from "./transitions";
+import { birthYearMismatch } from "../dossiers/cccd";
 
 /**
  * What the system can check by itself and shows to the reviewer (it decides nothing):
@@ -13,10 +14,12 @@ import { OPEN_STATUSES } from "./transitions";
  *   expired, same identity UID or e-mail, the profile of the dossier's kind);
  * - an identity number is already in another open dossier;
  * - the agency's data contradicts earlier dossiers of the same agency name (tax code, budget code,
- *   head-office address).
+ *   head-office address);
+ * - a CCCD number encodes another birth year than the date of birth beside it
+ *   (src/ra/dossiers/cccd.ts).
  */
 export interface Finding {
-  code: "valid_certificate" | "id_in_open_dossier" | "agency_contradiction";
+  code: "valid_certificate" | "id_in_open_dossier" | "agency_contradiction" | "id_birth_year_mismatch";
   message: string;
   /** The dossier field it concerns, as a deficiency would name it. */
   field: string;
@@ -31,7 +34,22 @@ const PROFILE_OF_KIND: Record<string, string | undefined> = { individual: "indiv
 const IDENTITY_PREFIXES = ["CCCD", "CMND", "HC"];
 
 export async function findingsFor(db: Db, d: Dossier): Promise<Finding[]> {
-  return [...(await validCertificates(db, d)), ...(await idsInOpenDossiers(db, d)), ...(await agencyContradictions(db, d))];
+  return [...(await validCertificates(db, d)), ...(await idsInOpenDossiers(db, d)), ...(await agencyContradictions(db, d)), ...identityStructure(d)];
+}
+
+/** CCCD numbers whose encoded birth year is not the declared one (no database needed). */
+function identityStructure(d: Dossier): Finding[] {
+  const out: Finding[] = [];
+  subscribersOf(d).forEach((s, i) => {
+    const p = s.idType === "CCCD" ? birthYearMismatch(s.idNumber, s.dateOfBirth) : undefined;
+    if (!p) return;
+    out.push({
+      code: "id_birth_year_mismatch", field: "subscribers.idNumber", row: i + 1,
+      message: messages.review.findings.idBirthYearMismatch(s.fullName, s.idNumber, p.encoded, p.declared),
+      details: { encodedYear: p.encoded, declaredYear: p.declared },
+    });
+  });
+  return out;
 }
 
 async function validCertificates(db: Db, d: Dossier): Promise<Finding[]> {

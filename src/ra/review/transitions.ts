@@ -7,7 +7,7 @@ import type { DossierStatus } from "../dossiers/schema";
  * as data (action, from, to, policy action) plus its guard. Commands look their transition up
  * here and nowhere else decides whether a dossier may move.
  *
- *   draft ──submit──▶ received ──start──▶ under_review ──accept──▶ accepted ▶ (issuing … published)
+ *   draft ──submit──▶ received ──start──▶ under_review ──accept──▶ accepted ▶ (fulfilment, below)
  *                        ▲                     │  └──reject──▶ rejected
  *                        │              request_correction
  *                      submit                  ▼
@@ -96,3 +96,26 @@ export const CLOCK_RUNNING: readonly DossierStatus[] = ["received", "under_revie
 
 /** Statuses of a dossier still being handled before issuance: "open" for duplicate checks. */
 export const OPEN_STATUSES: readonly DossierStatus[] = ["received", "under_review", "needs_correction", "corrected", "accepted", "issuing"];
+
+/**
+ * After acceptance, the work itself moves the dossier (never a person's review action), each step
+ * audited as "dossier.<event>" by transitionDossier:
+ *
+ *   Mẫu 01/02/03: accepted ─issuing_started─▶ issuing ─certificates_issued─▶ issued
+ *                 ─handed_over (every certificate handed over, Mẫu 07)─▶ handed_over
+ *                 ─published (every certificate in the directory)─▶ published          (final)
+ *   Mẫu 05:       accepted ─revocation_completed (every listed certificate revoked)─▶ completed (final)
+ *   Mẫu 06:       accepted ─recovery_completed (every listed device recovered)─▶ completed   (final)
+ *
+ * The final steps (src/ra/dossiers/fulfilment.ts) are checked against this table.
+ */
+export type FulfilmentEvent = "published" | "revocation_completed" | "renewal_change_completed" | "recovery_completed";
+export const FULFILMENT: Readonly<Record<FulfilmentEvent, { kinds: readonly string[]; from: readonly DossierStatus[]; to: DossierStatus }>> = {
+  published: { kinds: ["individual", "organization", "device"], from: ["handed_over"], to: "published" },
+  revocation_completed: { kinds: ["revocation"], from: ["accepted", "issuing"], to: "completed" },
+  renewal_change_completed: { kinds: ["renewal_change"], from: ["accepted", "issuing"], to: "completed" },
+  recovery_completed: { kinds: ["device_recovery"], from: ["accepted"], to: "completed" },
+};
+
+/** Final statuses: nothing more happens to the dossier. */
+export const FINAL_STATUSES: readonly DossierStatus[] = ["rejected", "withdrawn", "published", "completed"];

@@ -1,3 +1,4 @@
+import { fromJson } from "../../store/db";
 import type { ApiRouter } from "../../http/route";
 import { addPage, actorOf, done, field, readForm, view } from "./page";
 import { can } from "../../policy/policy";
@@ -16,7 +17,7 @@ export function registerApprovalPages(api: ApiRouter) {
     const recent = await list(ctx.services.db, { limit: 50, offset: 0 });
     view(ctx, "staff/approvals.njk", {
       title: "Phê duyệt bốn mắt",
-      pending: pending.items.map((a) => ({ ...presentApproval(a), mayDecide: can(actor, "approval.decide", { requestedBy: a.requested_by, action: a.policy_action }) })),
+      pending: pending.items.map((a) => ({ ...presentApproval(a), mayDecide: can(actor, "approval.decide", { requestedBy: a.requested_by, action: a.policy_action, payload: fromJson<unknown>(a.payload) }) })),
       recent: recent.items.filter((a) => a.status !== "pending").map(presentApproval),
     });
   });

@@ -1,13 +1,14 @@
 import crypto from "node:crypto";
 import type { ApiContext, ApiRouter } from "../../http/route";
 import { addPage, actorOf, done, field, fieldErrors, readForm, sendFile, validated, view, type StaffForm } from "./page";
-import { CreateHandoverSchema } from "../../http/routes/handovers/schema";
+import { CreateHandoverSchema, ScheduleHandoverSchema } from "../../http/routes/handovers/schema";
+import { scheduleHandover } from "../../ra/devices/scheduleHandover";
 import { CreateDeviceSchema, LockSchema, TransitionSchema } from "../../http/routes/devices/schema";
 import { DomainError } from "../../errors";
 import { can } from "../../policy/policy";
 import * as store from "../../store/devices";
 import * as handovers from "../../store/handovers";
-import { createDevice, readDevice, transitionDevice } from "../../ra/devices/inventory";
+import { CSV_HEADERS, createDevice, importDevices, readDevice, transitionDevice } from "../../ra/devices/inventory";
 import { attachCertificate } from "../../ra/devices/deviceCertificates";
 import { lockDevice, recoverDevice } from "../../ra/devices/recovery";
 import { createHandover, personOf, readHandover, type HandoverInput } from "../../ra/devices/handover";
@@ -106,7 +107,7 @@ export function registerDevicePages(api: ApiRouter) {
     view(ctx, "staff/devices.njk", {
       title: "Thiết bị và bàn giao", items: r.items.map(presentDevice), total: r.total, filters, stateLabels: STATE_LABELS, kindLabels: KIND_LABELS,
       handovers: recent.map((h) => ({ id: h.id, number: h.number, handedAt: h.handed_at, place: h.place, receiver: personOf(h.receiver) })),
-      kinds: DEVICE_KINDS, values: {}, errors: {},
+      kinds: DEVICE_KINDS, values: {}, errors: {}, csvHeaders: Object.values(CSV_HEADERS),
     });
   });
 
@@ -125,6 +126,33 @@ export function registerDevicePages(api: ApiRouter) {
         title: "Thiết bị và bàn giao", items: r.items.map(presentDevice), total: r.total, filters: {}, stateLabels: STATE_LABELS, kindLabels: KIND_LABELS,
         handovers: [], kinds: DEVICE_KINDS, values: f.fields, errors: fieldErrors(err) ?? {}, error: err.message,
       }, 400);
+    }
+  });
+
+  // Bulk intake from the supplier's CSV (the same command as POST /api/devices/import): all or
+  // nothing by default; "valid-only" takes the good rows and lists the others with their reasons.
+  addPage(api, "post", "/quan-tri/thiet-bi/nhap-csv", "device.import", async (ctx) => {
+    const f = readForm(ctx as never);
+    const file = f.files.csv;
+    const list = async () => store.list(ctx.services.db, { limit: 200, offset: 0 });
+    const render = async (status: number, extra: Record<string, unknown>) => {
+      const r = await list();
+      view(ctx, "staff/devices.njk", {
+        title: "Thiết bị và bàn giao", items: r.items.map(presentDevice), total: r.total, filters: {}, stateLabels: STATE_LABELS, kindLabels: KIND_LABELS,
+        handovers: [], kinds: DEVICE_KINDS, values: {}, errors: {}, csvHeaders: Object.values(CSV_HEADERS), ...extra,
+      }, status);
+    };
+    if (!file || !file.text.trim()) return render(400, { importError: S.deviceCsvRequired });
+    try {
+      const result = await importDevices(ctx.services.db, actorOf(ctx), file.text, { validOnly: field(f, "validOnly") === "1" });
+      await render(result.imported.length ? 201 : 200, {
+        importResult: { filename: file.filename, imported: result.imported.map(presentDevice), rejected: [...result.rejected].sort((a, b) => a.row - b.row) },
+      });
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      const rows = (err.details as { rows?: { row: number; serial?: string; errors: string[] }[] }).rows;
+      if (err.code === "csv_rows_invalid" && rows) await render(400, { importResult: { filename: file.filename, imported: [], rejected: rows } });
+      else await render(400, { importError: err.message });
     }
   });
 
@@ -156,6 +184,17 @@ export function registerDevicePages(api: ApiRouter) {
     });
   deviceAction("khoi-phuc", "device.recover", "recovered", (ctx, id, f) =>
     recoverDevice(ctx.services.db, actorOf(ctx), id, { dossierId: field(f, "dossierId"), method: field(f, "method") === "reinitialize" ? "reinitialize" : "unblock", notes: field(f, "notes") || undefined }));
+
+  // The appointment: the agency and the receiving person are e-mailed the time and place.
+  addPage(api, "post", "/quan-tri/ho-so/:id/hen-ban-giao", "handover.create", async (ctx) => {
+    const id = idOf(ctx, "hồ sơ");
+    const f = readForm(ctx as never);
+    const { body } = validated(ScheduleHandoverSchema, {
+      body: { dossierId: id, handoverAt: vnLocal(field(f, "handoverAt")), place: field(f, "place"), note: field(f, "note") || undefined },
+    });
+    await scheduleHandover(ctx.services.db, actorOf(ctx), body);
+    done(ctx, `/quan-tri/ho-so/${id}`, "handoverScheduled");
+  });
 
   addPage(api, "get", "/quan-tri/ban-giao/moi", "handover.create", async (ctx) => {
     const values: Record<string, string> = {

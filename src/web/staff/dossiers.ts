@@ -61,6 +61,7 @@ export function actionsFor(ctx: ApiContext, d: Dossier, handledBy: string[] = []
     reject: allowed("reject"),
     issue: (ISSUABLE_STATUSES as readonly string[]).includes(d.status) && can(actor, "certificate.issue") && ["individual", "organization", "device"].includes(d.kind),
     handover: d.status === "issued" && can(actor, "handover.create"),
+    appoint: ["issuing", "issued"].includes(d.status) && can(actor, "handover.create"),
     execute: (ISSUABLE_STATUSES as readonly string[]).includes(d.status) && ["renewal_change", "revocation"].includes(d.kind)
       && can(actor, d.kind === "revocation" ? "certificate.revoke" : "certificate.renew"),
   };

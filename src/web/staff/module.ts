@@ -9,6 +9,7 @@ import { RateLimiter } from "../../http/rateLimit";
 import * as audit from "../../audit/audit";
 import { messages } from "../../messages";
 import { DomainError } from "../../errors";
+import { passwordRefusalReason, rateLimitedRefusalsOf } from "../../auth/refusals";
 import { SESSION_COOKIE, cookieOptions, formOf } from "./session";
 import { staffPage } from "./page";
 import { registerStaffPages } from "./pages";
@@ -50,12 +51,19 @@ export const staffAuth: Module = {
         }
         const username = String(form.username ?? "").trim().slice(0, 64);
         const limiter = failedSignIns(ctx.services);
+        const refusals = rateLimitedRefusalsOf(ctx.services);
         const wait = limiter.peek(ctx.ip);
-        if (wait > 0) throw new DomainError("rate_limited", messages.common.rateLimited, { retryAfter: wait }, "rate_limited");
+        if (wait > 0) {
+          // Refused without checking the password; counted in an aggregated audit row (src/auth/refusals.ts).
+          await refusals.refused(ctx.services.db, { via: "web", ip: ctx.ip, username });
+          throw new DomainError("rate_limited", messages.common.rateLimited, { retryAfter: wait }, "rate_limited");
+        }
         const actor = await checkPassword(ctx.services.db, username, String(form.password ?? "").slice(0, 200));
+        await refusals.settle(ctx.services.db, "web", ctx.ip);
         if (!actor) {
           limiter.take(ctx.ip);
-          await audit.append(ctx.services.db, { actor: "anonymous", action: "auth.failed", details: { ip: ctx.ip, username, via: "web" } });
+          const reason = await passwordRefusalReason(ctx.services.db, username);
+          await audit.append(ctx.services.db, { actor: "anonymous", action: "auth.failed", details: { ip: ctx.ip, username, via: "web", reason } });
           renderPage(k, "staff/sign-in.njk", { csrf: cookieCsrf, error: messages.web.signInFailed, username, next }, 401);
           return;
         }
@@ -76,5 +84,9 @@ export const staffAuth: Module = {
       }),
     });
     registerStaffPages(api);
+  },
+  /** Writes the pending counts of rate-limited sign-ins (web and API) before the database closes. */
+  async stop(s: Services) {
+    await rateLimitedRefusalsOf(s).flush(s.db).catch((err) => s.log.error({ err }, "audit append failed"));
   },
 };

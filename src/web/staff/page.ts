@@ -101,6 +101,7 @@ export function errorPage(ctx: ApiContext, err: DomainError): void {
   view(ctx, "staff/error.njk", {
     title: status === 403 ? staffMessages.forbiddenTitle : status === 404 ? staffMessages.notFoundTitle : staffMessages.errorTitle,
     message: err.message, code: err.code, status,
+    fields: (err.details as { fields?: { field: string; message: string }[] }).fields ?? [],
   }, status);
 }
 

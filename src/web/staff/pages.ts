@@ -7,6 +7,8 @@ import { registerDevicePages } from "./devices";
 import { registerDirectoryPages } from "./directory";
 import { registerAuditPages } from "./audit";
 import { registerApprovalPages } from "./approvals";
+import { registerCalendarPages } from "./calendar";
+import { registerOutboxPages } from "./outbox";
 
 /** Every page of the staff interface (Vietnamese paths under /quan-tri). */
 export function registerStaffPages(api: ApiRouter) {
@@ -18,4 +20,6 @@ export function registerStaffPages(api: ApiRouter) {
   registerDirectoryPages(api);
   registerAuditPages(api);
   registerApprovalPages(api);
+  registerCalendarPages(api);
+  registerOutboxPages(api);
 }

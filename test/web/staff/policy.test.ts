@@ -38,8 +38,13 @@ describe("staff web interface: the same policy as the API", function () {
     { method: "post", path: "/quan-tri/chung-thu/7f00/thu-hoi", action: "certificate.revoke", form: { reason: "keyCompromise" } },
     { method: "get", path: "/quan-tri/thiet-bi", action: "device.read" },
     { method: "post", path: "/quan-tri/thiet-bi", action: "device.create", form: { serial: "" } },
+    { method: "post", path: "/quan-tri/thiet-bi/nhap-csv", action: "device.import" },
     { method: "get", path: "/quan-tri/ban-giao/moi", action: "handover.create" },
+    { method: "post", path: `/quan-tri/ho-so/${dossierId}/hen-ban-giao`, action: "handover.create", form: { handoverAt: "2026-12-01T09:30", place: "Hà Nội" } },
     { method: "get", path: "/quan-tri/nhat-ky", action: "audit.read" },
+    { method: "get", path: "/quan-tri/lich-lam-viec", action: "calendar.read" },
+    { method: "get", path: "/quan-tri/hang-doi", action: "outbox.list" },
+    { method: "post", path: "/quan-tri/lich-lam-viec/2031", action: "calendar.edit", form: { daysOff: "2031-01-03 | Thử quyền" } },
   ];
 
   it("answers 403 with the Vietnamese page exactly where the policy says no, for every role", async () => {

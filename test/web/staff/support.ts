@@ -3,7 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import type { TestService } from "../../support/service";
-import type { Role } from "../../../src/auth/actor";
+import { cliActor, type Role } from "../../../src/auth/actor";
+import { createUser, setPassword } from "../../../src/auth/users";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 export const screens = path.resolve("test-artifacts/screens");
@@ -21,14 +22,14 @@ export async function launchBrowser(): Promise<BrowserContext> {
   });
 }
 
-/** A staff user with roles and a password (created through the API as an administrator would). */
+/**
+ * A staff user with roles and a password, created as the CLI does on the CA host (actor "cli"):
+ * over the API no administrator may set another person's password (enrolment is tested apart).
+ */
 export async function staffUser(svc: TestService, username: string, fullName: string, roles: Role[]): Promise<{ username: string; password: string }> {
-  const r = await svc.request("POST", "/api/users", { token: svc.adminToken, json: { username, fullName, roles } });
-  if (r.status !== 201) throw new Error(`create user: ${r.status} ${await r.text()}`);
-  const { id } = (await r.json()) as { id: string };
+  const user = await createUser(svc.services.db, cliActor, { username, fullName, roles });
   const password = `mat-khau-${username}-2026`;
-  const p = await svc.request("PUT", `/api/users/${id}/password`, { token: svc.adminToken, json: { password } });
-  if (p.status >= 300) throw new Error(`set password: ${p.status} ${await p.text()}`);
+  await setPassword(svc.services.db, cliActor, user.id, password);
   return { username, password };
 }
 

@@ -31,3 +31,30 @@ export const SetPasswordSchema = z.object({
   params: z.object({ id: z.string().uuid() }),
   body: z.object({ password: z.string().min(12, "Mật khẩu phải có ít nhất 12 ký tự").max(200) }),
 });
+
+export const IssueOwnTokenSchema = z.object({
+  body: z
+    .object({ label: z.string().max(100).optional(), expiresInDays: z.number().int().min(1).max(3650).optional() })
+    .optional(),
+});
+export const OwnTokenSchema = z.object({ params: z.object({ tokenId: z.string().uuid() }) });
+const newPassword = z.string().min(12, "Mật khẩu phải có ít nhất 12 ký tự").max(200);
+export const ChangeOwnPasswordSchema = z.object({
+  body: z.object({ currentPassword: z.string().max(200).optional(), password: newPassword }),
+});
+export const ChangePasswordSchema = z.object({
+  params: z.object({ id: z.string().uuid() }),
+  body: z.object({ currentPassword: z.string().max(200).optional(), password: newPassword }),
+});
+export const RedeemEnrolmentSchema = z.object({
+  body: z.object({
+    username: z.string().trim().min(1).max(64),
+    code: z.string().trim().min(1).max(64),
+    password: newPassword,
+  }),
+});
+export const EnrolmentSchema = z.object({
+  id: z.string(), userId: z.string(), username: z.string(), email: z.string(), status: z.string(), createdAt: z.string(), expiresAt: z.string(),
+});
+export const TokenSecretSchema = z.object({ id: z.string(), token: z.string(), expiresAt: z.string().nullable() });
+export const RedeemedSchema = TokenSecretSchema.extend({ user: z.object({ id: z.string(), username: z.string(), fullName: z.string() }) });

@@ -1,0 +1,101 @@
+import type { Knex } from "knex";
+import type { Actor } from "../../auth/actor";
+import type { Db } from "../../store/db";
+import * as dossiers from "../../store/dossiers";
+import { fulfilmentNotes } from "../../messages/dossiers";
+import { FULFILMENT, type FulfilmentEvent } from "../review/transitions";
+import { transitionDossier } from "./transition";
+
+/**
+ * The last step of a dossier, taken when the work is really done (src/ra/review/transitions.ts,
+ * FULFILMENT): an issuance dossier is "published" once every certificate issued for it is handed
+ * over and in the directory; a revocation dossier (Mẫu 05) is "completed" once every certificate it
+ * lists is revoked; a renewal/change dossier (Mẫu 04) once every certificate it lists has its
+ * successor; a recovery dossier (Mẫu 06) once every device it lists is recovered.
+ * Each function is idempotent and safe under concurrency: it locks the dossier row, re-checks, and
+ * does nothing when the dossier is not (or no longer) in the step's "from" status.
+ */
+async function lockedFor(trx: Db, event: FulfilmentEvent, id: string) {
+  const row = await dossiers.getForUpdate(trx, id);
+  const f = FULFILMENT[event];
+  if (!row || !f.kinds.includes(row.kind) || !(f.from as readonly string[]).includes(row.status)) return undefined;
+  return row;
+}
+
+const inTransaction = <T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> =>
+  (db as Knex.Transaction).isTransaction ? fn(db) : (db as Knex).transaction(fn);
+
+const n = (rows: Array<Record<string, unknown>>) => Number(Object.values(rows[0] ?? { n: 0 })[0] ?? 0);
+
+/** After a certificate was published: its issuance dossier → published when nothing is left. */
+export async function settlePublishedCertificate(db: Db, actor: Actor, serial: string): Promise<boolean> {
+  const cert: { dossier_id: string | null } | undefined = await db("certificates").select("dossier_id").where({ serial }).first();
+  if (!cert?.dossier_id) return false;
+  const dossierId = cert.dossier_id;
+  return inTransaction(db, async (trx) => {
+    if (!(await lockedFor(trx, "published", dossierId))) return false;
+    // Valid certificates not yet handed over or not yet in the directory keep the dossier open;
+    // revoked or voided ones are done with.
+    const open = n(await trx("certificates").where({ dossier_id: dossierId, status: "issued" })
+      .where((q) => q.whereNull("handed_over_at").orWhereNull("published_at")).count({ n: "*" }));
+    const published = n(await trx("certificates").where({ dossier_id: dossierId }).whereNotNull("published_at").count({ n: "*" }));
+    if (open > 0 || published === 0) return false;
+    await transitionDossier(trx, actor, dossierId, {
+      action: "published", to: FULFILMENT.published.to, note: fulfilmentNotes.published(published),
+      auditDetails: { certificates: published, lastSerial: serial },
+    });
+    return true;
+  });
+}
+
+/** After a Mẫu 05 dossier was carried out: → completed when every certificate it lists is revoked. */
+export async function settleRevocationDossier(db: Db, actor: Actor, dossierId: string, serials: string[]): Promise<boolean> {
+  return inTransaction(db, async (trx) => {
+    if (!(await lockedFor(trx, "revocation_completed", dossierId))) return false;
+    const unique = [...new Set(serials)];
+    if (!unique.length) return false;
+    const revoked = n(await trx("certificates").whereIn("serial", unique).where({ status: "revoked" }).count({ n: "*" }));
+    if (revoked !== unique.length) return false;
+    await transitionDossier(trx, actor, dossierId, {
+      action: "revocation_completed", to: FULFILMENT.revocation_completed.to, note: fulfilmentNotes.revocationCompleted(revoked),
+      auditDetails: { certificates: revoked },
+    });
+    return true;
+  });
+}
+
+/**
+ * After a Mẫu 04 dossier was carried out: → completed when every certificate it lists has its
+ * successor (renewed, or re-issued with the changed information: replaced_by_serial).
+ */
+export async function settleRenewalChangeDossier(db: Db, actor: Actor, dossierId: string, serials: string[]): Promise<boolean> {
+  return inTransaction(db, async (trx) => {
+    if (!(await lockedFor(trx, "renewal_change_completed", dossierId))) return false;
+    const unique = [...new Set(serials)];
+    if (!unique.length) return false;
+    const replaced = n(await trx("certificates").whereIn("serial", unique).whereNotNull("replaced_by_serial").count({ n: "*" }));
+    if (replaced !== unique.length) return false;
+    await transitionDossier(trx, actor, dossierId, {
+      action: "renewal_change_completed", to: FULFILMENT.renewal_change_completed.to, note: fulfilmentNotes.renewalChangeCompleted(replaced),
+      auditDetails: { certificates: replaced },
+    });
+    return true;
+  });
+}
+
+/** After a device was recovered: its Mẫu 06 dossier → completed when every device it lists is. */
+export async function settleRecoveryDossier(trx: Db, actor: Actor, dossierId: string, deviceSerials: string[]): Promise<boolean> {
+  return inTransaction(trx, async (t) => {
+    if (!(await lockedFor(t, "recovery_completed", dossierId))) return false;
+    const unique = [...new Set(deviceSerials)];
+    if (!unique.length) return false;
+    const done = n(await t("device_recoveries").join("devices", "devices.id", "device_recoveries.device_id")
+      .where("device_recoveries.dossier_id", dossierId).whereIn("devices.serial", unique).countDistinct({ n: "devices.serial" }));
+    if (done !== unique.length) return false;
+    await transitionDossier(t, actor, dossierId, {
+      action: "recovery_completed", to: FULFILMENT.recovery_completed.to, note: fulfilmentNotes.recoveryCompleted(done),
+      auditDetails: { devices: done },
+    });
+    return true;
+  });
+}
