@@ -116,14 +116,14 @@ const IN_CHUNK = 500;
  * Same rule as loadHolder(): the siblings of a certificate share the indexed column it is narrowed
  * by (uid, else e-mail for people; the common name otherwise) and land on the same DN.
  */
-export async function loadHolders(db: Db, base: string, serials: string[], now = new Date()): Promise<Map<string, Holder | undefined>> {
+export async function loadHolders(db: Db, base: string, personKey: Buffer, serials: string[], now = new Date()): Promise<Map<string, Holder | undefined>> {
   const out = new Map<string, Holder | undefined>();
   const parsed = new Map<string, { pc: ParsedCertificate; placement: Placement } | null>();
   const parse = (row: CertificateRow) => {
     let p = parsed.get(row.serial);
     if (p === undefined) {
       const pc = parseCertificate(row);
-      p = pc ? { pc, placement: placementOf(row, pc.subject, base) } : null;
+      p = pc ? { pc, placement: placementOf(row, pc.subject, base, personKey) } : null;
       parsed.set(row.serial, p);
     }
     return p;

@@ -62,15 +62,16 @@ export class Directory {
   }
 
   /**
-   * Called after a certificate is in the directory (and marked published), e.g. by the RA to close
-   * its dossier. A listener that throws makes the publish job retry (publishing is idempotent), so
+   * Called after certificates are in the directory (and marked published), e.g. by the RA to close
+   * their dossier: with one serial from publishCertificate(), with a whole batch's (up to 1,000)
+   * from the batched publisher. A listener that throws makes the publish jobs retry (publishing is idempotent), so
    * listeners must be idempotent too.
    */
-  readonly publishedListeners: Array<(db: Db, serial: string) => Promise<void>> = [];
+  readonly publishedListeners: Array<(db: Db, serials: string[]) => Promise<void>> = [];
 
   private async markPublished(db: Db, serial: string) {
     await db("certificates").where({ serial }).whereNull("published_at").update({ published_at: nowIso() });
-    for (const l of this.publishedListeners) await l(db, serial);
+    for (const l of this.publishedListeners) await l(db, [serial]);
   }
 
   /** Publishes a handed-over, issued certificate (and refreshes its holder's attributes). */
@@ -139,12 +140,13 @@ export class Directory {
     const parts: string[][] = [];
     for (let i = 0; i < serials.length; i += PART) parts.push(serials.slice(i, i + PART));
     const load = (k: number) => {
-      const p = loadHolders(db, this.base, parts[k]);
+      const p = loadHolders(db, this.base, this.personKey, parts[k]);
       p.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
       return p;
     };
     let next = parts.length ? load(0) : undefined;
     const seen = new Set<string>();
+    const publishedAll: string[] = [];
     for (let k = 0; k < parts.length; k++) {
       const holders = await next!;
       next = k + 1 < parts.length ? load(k + 1) : undefined;
@@ -159,8 +161,12 @@ export class Directory {
           failures.set(serial, err);
         }
       }
-      if (published.length) await db("certificates").whereIn("serial", published).whereNull("published_at").update({ published_at: nowIso() });
+      if (published.length) {
+        await db("certificates").whereIn("serial", published).whereNull("published_at").update({ published_at: nowIso() });
+        publishedAll.push(...published);
+      }
     }
+    if (publishedAll.length) for (const l of this.publishedListeners) await l(db, publishedAll);
     return failures;
   }
 

@@ -57,7 +57,7 @@ describe("directory.publish in batches (embedded directory)", () => {
 
     // Exactly the entries the database calls for (the reconciliation finds no drift).
     const d = svc.services.directory;
-    const desired = await loadDesired(db, d.base);
+    const desired = await loadDesired(db, d.base, d.personKey);
     for (const [key, entry] of desired) {
       const got = d.index.get(entry.dn);
       expect(got, entry.dn).to.not.equal(undefined);

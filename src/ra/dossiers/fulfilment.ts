@@ -31,7 +31,28 @@ const n = (rows: Array<Record<string, unknown>>) => Number(Object.values(rows[0]
 export async function settlePublishedCertificate(db: Db, actor: Actor, serial: string): Promise<boolean> {
   const cert: { dossier_id: string | null } | undefined = await db("certificates").select("dossier_id").where({ serial }).first();
   if (!cert?.dossier_id) return false;
-  const dossierId = cert.dossier_id;
+  return settlePublishedDossier(db, actor, cert.dossier_id, serial);
+}
+
+/**
+ * The same after many certificates were published together (the batched directory.publish): each
+ * of their dossiers is checked once, not once per certificate (a 10,000-person dossier would be
+ * locked and counted 10,000 times).
+ */
+export async function settlePublishedCertificates(db: Db, actor: Actor, serials: string[]): Promise<void> {
+  const lastOf = new Map<string, string>();
+  for (let i = 0; i < serials.length; i += 500) {
+    const rows: { serial: string; dossier_id: string | null }[] = await db("certificates").select("serial", "dossier_id").whereIn("serial", serials.slice(i, i + 500));
+    const bySerial = new Map(rows.map((r) => [r.serial, r.dossier_id]));
+    for (const s of serials.slice(i, i + 500)) {
+      const d = bySerial.get(s);
+      if (d) lastOf.set(d, s);
+    }
+  }
+  for (const [dossierId, serial] of lastOf) await settlePublishedDossier(db, actor, dossierId, serial);
+}
+
+async function settlePublishedDossier(db: Db, actor: Actor, dossierId: string, serial: string): Promise<boolean> {
   return inTransaction(db, async (trx) => {
     if (!(await lockedFor(trx, "published", dossierId))) return false;
     // Valid certificates not yet handed over or not yet in the directory keep the dossier open;

@@ -1,6 +1,6 @@
 import type { Module, Services } from "../../service";
 import { systemActor } from "../../auth/actor";
-import { settlePublishedCertificate } from "./fulfilment";
+import { settlePublishedCertificates } from "./fulfilment";
 import * as requests from "../../http/routes/requests/requests";
 
 /** Request dossiers (step 1 of the procedure): the /api/requests routes. */
@@ -11,8 +11,8 @@ export const dossiersModule: Module = {
   },
   start(s: Services) {
     // The last step of an issuance dossier: published once its certificates are in the directory.
-    s.directory?.publishedListeners.push(async (db, serial) => {
-      await settlePublishedCertificate(db, systemActor, serial);
+    s.directory?.publishedListeners.push(async (db, serials) => {
+      await settlePublishedCertificates(db, systemActor, serials);
     });
   },
 };
