@@ -3,8 +3,9 @@
  * embedded directory, with an RSA-2048 issuing CA and with an ECDSA P-256 one. The 10,000 people
  * are one accepted Mẫu 01 dossier (MAX_LIST in src/ra/dossiers/schema.ts), issued as one batch
  * (POST /api/requests/{id}/certificate-batch, one public key per person). Timed: from the POST to
- * the last certificate issued (issuance), then handover of all 10,000 and the outbox's
- * directory.publish jobs until the embedded directory holds every certificate (publication).
+ * the last certificate issued and the dossier marked issued (issuance), then handover of all
+ * 10,000 and the outbox's directory.publish jobs until the embedded directory holds every
+ * certificate and the dossier is "published" (publication).
  * Reference in the same run:
  * `openssl speed` sign rate of the CA's algorithm (one core), the signing limit.
  */
@@ -65,7 +66,9 @@ async function once(alg: "rsa" | "ecdsa", keys: string[]) {
     const acceptedAt = process.hrtime.bigint();
     for (;;) {
       const bs = await Promise.all(batches.map(async (b) => (await (await svc.request("GET", `/api/certificate-batches/${b}`, { token: op })).json()) as { status: string; issued: number; failed: number }));
-      if (bs.every((b) => b.status === "done")) {
+      // Done when every batch is done and every dossier has moved to "issued".
+      const issuedDossiers = await svc.services.db("dossiers").whereIn("id", ids).where({ status: "issued" }).count({ n: "*" }).first();
+      if (bs.every((b) => b.status === "done") && Number(issuedDossiers?.n) === ids.length) {
         const issued = bs.reduce((a, b) => a + b.issued, 0);
         if (issued !== PEOPLE) throw new Error(`issued ${issued} of ${PEOPLE}: ${JSON.stringify(bs)}`);
         break;
@@ -76,6 +79,8 @@ async function once(alg: "rsa" | "ecdsa", keys: string[]) {
     // Handover, then the outbox publishes each certificate into the embedded directory.
     const db = svc.services.db;
     await db.transaction(async (trx) => {
+      // What the handover step leaves (src/ra/devices/handover.ts), for all 10,000 at once.
+      await trx("dossiers").whereIn("id", ids).update({ status: "handed_over" });
       await trx("certificates").whereIn("batch_id", batches).where({ status: "issued" }).update({ handed_over_at: new Date().toISOString() });
       const serials: { serial: string }[] = await trx("certificates").whereIn("batch_id", batches).where({ status: "issued" }).select("serial");
       await schedulePublishMany(trx, serials.map((s) => s.serial));
@@ -89,6 +94,9 @@ async function once(alg: "rsa" | "ecdsa", keys: string[]) {
     const end = process.hrtime.bigint();
     const issueS = Number(issuedAt - t0) / 1e9;
     const publishS = Number(end - issuedAt) / 1e9;
+    // The directory's published listener closed the dossier (src/ra/dossiers/fulfilment.ts).
+    const statuses = (await db("dossiers").whereIn("id", ids).select("status")).map((r: { status: string }) => r.status);
+    if (statuses.some((st) => st !== "published")) throw new Error(`dossier status ${statuses.join(",")} after publication`);
     process.stderr.write(`${alg}: issued ${PEOPLE} in ${issueS.toFixed(2)} s (batch accepted by the API in ${(Number(acceptedAt - t0) / 1e9).toFixed(2)} s), published in ${publishS.toFixed(2)} s (handover + enqueue ${(Number(handedAt - issuedAt) / 1e9).toFixed(2)} s, outbox ${(Number(end - handedAt) / 1e9).toFixed(2)} s); directory entries ${entriesBefore} → ${svc.services.directory.index.size}\n`);
     return { issueS, publishS };
   } finally {

@@ -52,13 +52,21 @@ export async function settlePublishedCertificates(db: Db, actor: Actor, serials:
   for (const [dossierId, serial] of lastOf) await settlePublishedDossier(db, actor, dossierId, serial);
 }
 
+/** Whether a valid certificate is not yet handed over or not yet in the directory (revoked or voided ones are done with). */
+const hasOpenCertificates = async (db: Db, dossierId: string) =>
+  !!(await db("certificates").select("serial").where({ dossier_id: dossierId, status: "issued" })
+    .where((q) => q.whereNull("handed_over_at").orWhereNull("published_at")).first());
+
 async function settlePublishedDossier(db: Db, actor: Actor, dossierId: string, serial: string): Promise<boolean> {
+  // Cheap checks first, without the lock or the dossier's content (megabytes for 10,000 people):
+  // most publications of a large dossier leave others open. Checked again under the lock.
+  const head: { status: string; kind: string } | undefined = await db("dossiers").select("status", "kind").where({ id: dossierId }).first();
+  const f = FULFILMENT.published;
+  if (!head || !f.kinds.includes(head.kind) || !(f.from as readonly string[]).includes(head.status)) return false;
+  if (await hasOpenCertificates(db, dossierId)) return false;
   return inTransaction(db, async (trx) => {
     if (!(await lockedFor(trx, "published", dossierId))) return false;
-    // Valid certificates not yet handed over or not yet in the directory keep the dossier open;
-    // revoked or voided ones are done with.
-    const open = n(await trx("certificates").where({ dossier_id: dossierId, status: "issued" })
-      .where((q) => q.whereNull("handed_over_at").orWhereNull("published_at")).count({ n: "*" }));
+    const open = (await hasOpenCertificates(trx, dossierId)) ? 1 : 0;
     const published = n(await trx("certificates").where({ dossier_id: dossierId }).whereNotNull("published_at").count({ n: "*" }));
     if (open > 0 || published === 0) return false;
     await transitionDossier(trx, actor, dossierId, {
