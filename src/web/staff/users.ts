@@ -31,13 +31,14 @@ function enrolmentState(e: { status: string; expires_at: string } | undefined): 
 }
 
 /** Users with roles, activation, latest enrolment and last web sign-in (from the audit log). */
-async function listUsers(db: Db) {
-  const users = await store.list(db);
+async function listUsers(db: Db, only?: string) {
+  const users = only ? [(await store.get(db, only))!] : await store.list(db);
   const enrolments: { user_id: string; status: string; expires_at: string; created_at: string }[] =
-    await db("enrolments").select("user_id", "status", "expires_at", "created_at").orderBy("created_at", "asc");
+    await db("enrolments").modify((q) => { if (only) q.where({ user_id: only }); })
+      .select("user_id", "status", "expires_at", "created_at").orderBy("created_at", "asc");
   const latest = new Map(enrolments.map((e) => [e.user_id, e]));
   const signIns: { object_id: string; at: string }[] = await db("audit_log")
-    .where({ action: "auth.signed_in", object_type: "user" }).groupBy("object_id").select("object_id").max({ at: "at" });
+    .where({ action: "auth.signed_in", object_type: "user" }).modify((q) => { if (only) q.where({ object_id: only }); }).groupBy("object_id").select("object_id").max({ at: "at" });
   const lastSignIn = new Map(signIns.map((r) => [r.object_id, r.at]));
   return Promise.all(users.map(async (u) => ({
     id: u.id, username: u.username, fullName: u.full_name, email: u.email, active: Boolean(u.active),
@@ -87,7 +88,7 @@ export function registerUserPages(api: ApiRouter) {
   addPage(api, "get", `${BASE}/:id`, ["user.list", "user.token"], async (ctx) => {
     const db = ctx.services.db;
     const user = await userOr404(db, String(ctx.params.id));
-    const summary = (await listUsers(db)).find((u) => u.id === user.id)!;
+    const [summary] = await listUsers(db, user.id);
     const tokens = (await store.tokensOf(db, user.id)).map((t) => ({
       id: t.id, label: t.label, createdAt: t.created_at, expiresAt: t.expires_at, lastUsedAt: t.last_used_at, revokedAt: t.revoked_at,
       expired: Boolean(t.expires_at && t.expires_at <= nowIso()),

@@ -37,6 +37,7 @@ describe("staff web interface: my account", function () {
     const html = await r.text();
     expect(html).to.contain('href="/quan-tri/tai-khoan" aria-current="page">Tài khoản của tôi</a>');
     expect(html).to.contain("reviewer.mai").and.contain("Hoàng Thị Mai").and.contain("Cán bộ kiểm duyệt").and.contain("Đổi mật khẩu");
+    expect(html).to.contain('autocomplete="current-password"').and.contain('autocomplete="new-password"');
     expect(r.headers.get("cache-control")).to.equal("no-store");
   });
 

@@ -45,6 +45,21 @@ describe("staff web interface: user administration", function () {
     expect(html).to.contain('href="/quan-tri/nguoi-dung" aria-current="page">Người dùng</a>');
     expect(html).to.contain(">admin2</a>").and.contain("Trần Thị Quản Trị").and.contain("Quản trị hệ thống");
     expect(html).to.contain("Tạo người dùng");
+    // Last sign-in from the audit log: admin2 signed in (Hà Nội time), clerk.none never did.
+    const row = (name: string) => new RegExp(`>${name.replace(".", "\\.")}</a>[\\s\\S]*?</tr>`).exec(html)?.[0] ?? "";
+    expect(row("admin2")).to.match(/\d{2}:\d{2} \d{2}\/\d{2}\/\d{4}/);
+  });
+
+  it("offers no enrolment code for a user without an e-mail address, and says why", async () => {
+    const r = await admin.post("/quan-tri/nguoi-dung", { username: "clerk.none", fullName: "Không Có Thư", roles: ["clerk"] });
+    expect(r.status).to.equal(303);
+    const id = (await userId("clerk.none"))!;
+    const html = await text(await admin.get(`/quan-tri/nguoi-dung/${id}`));
+    expect(html).to.contain("chưa có thư điện tử đăng ký").and.not.contain(">Gửi mã kích hoạt</button>");
+    expect(await text(await admin.get("/quan-tri/nguoi-dung"))).to.match(/>clerk\.none<\/a>(?:(?!<\/tr>)[\s\S])*chưa ghi nhận/);
+    const refused = await admin.post(`/quan-tri/nguoi-dung/${id}/gui-ma-kich-hoat`, {});
+    expect(refused.status).to.equal(409);
+    expect(await refused.text()).to.contain("chưa có địa chỉ thư điện tử đăng ký");
   });
 
   it("creates a clerk, sends the enrolment code by e-mail; the code is in the mail and in no page; the clerk activates", async () => {
