@@ -1,16 +1,10 @@
+import { roleNames } from "./users";
 /** Vietnamese texts of the staff web interface (titles, names, notices after an action). */
 export const staffMessages = {
   forbiddenTitle: "Không có quyền truy cập",
   notFoundTitle: "Không tìm thấy",
   errorTitle: "Không thực hiện được",
-  roles: {
-    admin: "Quản trị hệ thống",
-    clerk: "Cán bộ tiếp nhận hồ sơ",
-    reviewer: "Cán bộ kiểm duyệt",
-    ca_operator: "Cán bộ vận hành CA",
-    device_officer: "Cán bộ quản lý thiết bị",
-    auditor: "Kiểm toán viên",
-  } as Record<string, string>,
+  roles: roleNames,
   forms: {
     individual: "Mẫu 01 – Cấp chứng thư số cho cá nhân",
     organization: "Mẫu 02 – Cấp chứng thư số cho cơ quan, tổ chức",
