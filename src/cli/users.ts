@@ -6,6 +6,7 @@ import { cliActor, ROLES, type Role } from "../auth/actor";
 import * as store from "../store/users";
 import { createEnrolment, loadEnrolmentKey } from "../auth/enrolment";
 import type { Services } from "../service";
+import { vnDateTime } from "../web/render";
 
 export function registerUserCommands(program: Command) {
   const users = program.command("users").description("Người dùng và mã truy cập");
@@ -67,7 +68,7 @@ export function registerUserCommands(program: Command) {
         const services = { db, config, enrolmentKey: loadEnrolmentKey(config.dataDir) } as unknown as Services;
         const e = await createEnrolment(services, cliActor, user.id);
         const masked = e.email.replace(/^(.).*(@.*)$/, "$1***$2");
-        process.stdout.write(`Đã xếp thư gửi mã kích hoạt cho ${e.username} tới ${masked}; mã hết hạn lúc ${e.expiresAt}.\n`);
+        process.stdout.write(`Đã xếp thư gửi mã kích hoạt cho ${e.username} tới ${masked}; mã hết hạn lúc ${vnDateTime(e.expiresAt)} (giờ Hà Nội).\n`);
       });
     });
   users
