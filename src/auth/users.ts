@@ -72,8 +72,12 @@ export async function authenticate(db: Db, secret: string): Promise<Actor | unde
   if (token.revoked_at || (token.expires_at && token.expires_at <= now)) return undefined;
   const user = await store.get(db, token.user_id);
   if (!user || !user.active) return undefined;
+  // "Last used" for the token lists, written at most once a minute per token (not a write per request).
+  if (!token.last_used_at || Date.parse(now) - Date.parse(token.last_used_at) > TOUCH_INTERVAL_MS) await store.touchToken(db, token.id, now);
   return { id: user.id, username: user.username, roles: await store.rolesOf(db, user.id) };
 }
+
+const TOUCH_INTERVAL_MS = 60_000;
 
 /** Replaces a user's roles. Separation of duties: nobody changes their own roles. */
 export async function setUserRoles(db: Knex, actor: Actor, userId: string, roles: Role[]) {

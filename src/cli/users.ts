@@ -4,6 +4,9 @@ import { createUser, issueToken, setPassword } from "../auth/users";
 import { randomPassword } from "../auth/passwords";
 import { cliActor, ROLES, type Role } from "../auth/actor";
 import * as store from "../store/users";
+import { createEnrolment, loadEnrolmentKey } from "../auth/enrolment";
+import type { Services } from "../service";
+import { vnDateTime } from "../web/render";
 
 export function registerUserCommands(program: Command) {
   const users = program.command("users").description("Người dùng và mã truy cập");
@@ -51,6 +54,21 @@ export function registerUserCommands(program: Command) {
         if (pw.length < 12) throw new Error("mật khẩu phải có ít nhất 12 ký tự");
         await setPassword(db, cliActor, user.id, pw);
         if (!o.password) process.stdout.write(pw + "\n");
+      });
+    });
+  users
+    .command("enrol")
+    .description("Gửi mã kích hoạt một lần tới thư điện tử đã đăng ký của người dùng (mã không bao giờ được in ra)")
+    .argument("<username>")
+    .action(async (username: string) => {
+      await withDatabase(async (db, config) => {
+        const user = await store.getByUsername(db, username);
+        if (!user) throw new Error(`không tìm thấy người dùng ${username}`);
+        // The same command as POST /api/users/{id}/enrolment; the running service's outbox sends the mail.
+        const services = { db, config, enrolmentKey: loadEnrolmentKey(config.dataDir) } as unknown as Services;
+        const e = await createEnrolment(services, cliActor, user.id);
+        const masked = e.email.replace(/^(.).*(@.*)$/, "$1***$2");
+        process.stdout.write(`Đã xếp thư gửi mã kích hoạt cho ${e.username} tới ${masked}; mã hết hạn lúc ${vnDateTime(e.expiresAt)} (giờ Hà Nội).\n`);
       });
     });
   users

@@ -1,16 +1,10 @@
+import { roleNames } from "./users";
 /** Vietnamese texts of the staff web interface (titles, names, notices after an action). */
 export const staffMessages = {
   forbiddenTitle: "Không có quyền truy cập",
   notFoundTitle: "Không tìm thấy",
   errorTitle: "Không thực hiện được",
-  roles: {
-    admin: "Quản trị hệ thống",
-    clerk: "Cán bộ tiếp nhận hồ sơ",
-    reviewer: "Cán bộ kiểm duyệt",
-    ca_operator: "Cán bộ vận hành CA",
-    device_officer: "Cán bộ quản lý thiết bị",
-    auditor: "Kiểm toán viên",
-  } as Record<string, string>,
+  roles: roleNames,
   forms: {
     individual: "Mẫu 01 – Cấp chứng thư số cho cá nhân",
     organization: "Mẫu 02 – Cấp chứng thư số cho cơ quan, tổ chức",
@@ -66,7 +60,24 @@ export const staffMessages = {
     jobReplayed: "Đã đưa công việc trở lại hàng đợi; hệ thống sẽ chạy lại ngay.",
     calendarSaved: "Đã lưu lịch của năm; thời hạn kiểm duyệt của các hồ sơ đang xử lý đã được tính lại.",
     calendarReset: "Đã bỏ các điều chỉnh; năm này theo lại tệp dữ liệu kèm theo hệ thống.",
+    userCreated: "Đã tạo người dùng. Hãy gửi mã kích hoạt để người dùng tự đặt mật khẩu.",
+    userPending: "Tài khoản có vai trò đặc quyền: đề nghị đã được ghi nhận và chờ một quản trị viên khác phê duyệt (nguyên tắc bốn mắt). Tài khoản chỉ được tạo sau khi được phê duyệt.",
+    rolesChanged: "Đã thay đổi vai trò của người dùng.",
+    rolesPending: "Thêm vai trò đặc quyền: đề nghị đã được ghi nhận và chờ một quản trị viên khác phê duyệt (nguyên tắc bốn mắt). Vai trò chưa thay đổi cho đến khi được phê duyệt.",
+    enrolmentSent: "Đã tạo mã kích hoạt mới và xếp thư gửi tới địa chỉ thư điện tử đã đăng ký của người dùng; mã không hiển thị cho quản trị viên. Mã gửi trước đó (nếu có) hết hiệu lực.",
+    userDeactivated: "Đã khóa tài khoản; mọi mã truy cập và phiên đăng nhập của người dùng ngừng hiệu lực ngay.",
+    userReactivated: "Đã mở lại tài khoản.",
+    tokenRevoked: "Đã thu hồi mã truy cập.",
+    passwordChanged: "Đã đổi mật khẩu. Lần đăng nhập sau hãy dùng mật khẩu mới.",
   },
+  enrolmentStatus: {
+    none: "chưa gửi mã",
+    active: "đang chờ kích hoạt",
+    expired: "mã đã hết hạn",
+    redeemed: "đã kích hoạt",
+    superseded: "mã đã được thay",
+    locked: "mã bị vô hiệu hóa (nhập sai nhiều lần)",
+  } as Record<string, string>,
   jobKinds: {
     "directory.publish": "Công bố chứng thư số lên danh bạ LDAP",
     "directory.unpublish": "Gỡ chứng thư số khỏi danh bạ LDAP",
@@ -77,6 +88,7 @@ export const staffMessages = {
     "mail.accepted": "Thư báo chấp thuận hồ sơ",
     "mail.rejected": "Thư báo từ chối hồ sơ",
     "mail.ready_for_handover": "Thư hẹn bàn giao thiết bị",
+    "mail.enrolment": "Thư gửi mã kích hoạt tài khoản",
   } as Record<string, string>,
   jobStatus: { pending: "đang chờ", running: "đang chạy", done: "đã xong", dead: "thất bại, cần xử lý" } as Record<string, string>,
   calendar: {

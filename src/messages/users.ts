@@ -1,3 +1,9 @@
+/** Role names as people read them (the same words as the staff pages). */
+export const roleNames: Record<string, string> = {
+  admin: "Quản trị hệ thống", clerk: "Cán bộ tiếp nhận hồ sơ", reviewer: "Cán bộ kiểm duyệt",
+  ca_operator: "Cán bộ vận hành CA", device_officer: "Cán bộ quản lý thiết bị", auditor: "Kiểm toán viên",
+};
+
 export const users = {
   usernameTaken: (u: string) => `Tên đăng nhập "${u}" đã tồn tại.`,
   userNotFound: (u: string) => `Không tìm thấy người dùng "${u}".`,
@@ -10,7 +16,7 @@ export const users = {
   selfDeactivation: "Không được tự khóa tài khoản của chính mình.",
   userInactive: "Tài khoản này đang bị khóa.",
   privilegedRoleLabel: (username: string, roles: string[], email: string | null) =>
-    `Tài khoản "${username}" nhận vai trò đặc quyền ${roles.join(", ")}; thư kích hoạt sẽ gửi tới ${email ?? "(chưa có thư điện tử)"}`,
+    `Tài khoản "${username}" nhận vai trò đặc quyền ${roles.map((r) => roleNames[r] ?? r).join(", ")}; thư kích hoạt sẽ gửi tới ${email ?? "(chưa có thư điện tử)"}`,
   // Enrolment (kích hoạt tài khoản)
   enrolmentNoEmail: (u: string) =>
     `Người dùng "${u}" chưa có địa chỉ thư điện tử đăng ký; không thể gửi mã kích hoạt. Hãy tạo tài khoản với thư điện tử công vụ của người dùng.`,

@@ -27,6 +27,26 @@ describe("users, tokens and audit API", () => {
     expect(JSON.stringify(list)).to.not.contain(t.token);
   });
 
+  it("records when a token was last used (at most one write a minute per token)", async () => {
+    const create = await svc.request("POST", "/api/users", { token: svc.adminToken, json: { username: "aud-last-used", fullName: "Kiểm toán viên hai", roles: ["auditor"] } });
+    const { id } = await create.json();
+    const t = await issueToken(svc.services.db, cliActor, id, { label: "dùng thử" });
+    const lastUsed = async () => (await svc.services.db("api_tokens").where({ id: t.id }).first()).last_used_at as string | null;
+    expect(await lastUsed()).to.equal(null);
+    const before = Date.now();
+    expect((await svc.request("GET", "/api/me", { token: t.secret })).status).to.equal(200);
+    const first = await lastUsed();
+    expect(Date.parse(first!)).to.be.at.least(before - 1000);
+    expect((await svc.request("GET", "/api/me", { token: t.secret })).status).to.equal(200);
+    expect(await lastUsed()).to.equal(first);
+    // A minute later (the clock moved for the row), the next use is written again.
+    await svc.services.db("api_tokens").where({ id: t.id }).update({ last_used_at: new Date(Date.now() - 120_000).toISOString() });
+    await svc.request("GET", "/api/me", { token: t.secret });
+    expect(Date.parse((await lastUsed())!)).to.be.at.least(before - 1000);
+    const list = await (await svc.request("GET", `/api/users/${id}/tokens`, { token: svc.adminToken })).json();
+    expect(list.items[0].lastUsedAt).to.be.a("string");
+  });
+
   it("an admin cannot give themself a role", async () => {
     const me = await (await svc.request("GET", "/api/me", { token: svc.adminToken })).json();
     const r = await svc.request("PUT", `/api/users/${me.id}/roles`, { token: svc.adminToken, json: { roles: ["admin", "ca_operator"] } });

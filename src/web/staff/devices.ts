@@ -124,7 +124,7 @@ export function registerDevicePages(api: ApiRouter) {
       const r = await store.list(ctx.services.db, { limit: 200, offset: 0 });
       view(ctx, "staff/devices.njk", {
         title: "Thiết bị và bàn giao", items: r.items.map(presentDevice), total: r.total, filters: {}, stateLabels: STATE_LABELS, kindLabels: KIND_LABELS,
-        handovers: [], kinds: DEVICE_KINDS, values: f.fields, errors: fieldErrors(err) ?? {}, error: err.message,
+        handovers: [], kinds: DEVICE_KINDS, values: f.fields, errors: fieldErrors(err) ?? {}, error: err.message, csvHeaders: Object.values(CSV_HEADERS),
       }, 400);
     }
   });

@@ -9,6 +9,8 @@ import { registerAuditPages } from "./audit";
 import { registerApprovalPages } from "./approvals";
 import { registerCalendarPages } from "./calendar";
 import { registerOutboxPages } from "./outbox";
+import { registerUserPages } from "./users";
+import { registerAccountPages } from "./account";
 
 /** Every page of the staff interface (Vietnamese paths under /quan-tri). */
 export function registerStaffPages(api: ApiRouter) {
@@ -22,4 +24,6 @@ export function registerStaffPages(api: ApiRouter) {
   registerApprovalPages(api);
   registerCalendarPages(api);
   registerOutboxPages(api);
+  registerUserPages(api);
+  registerAccountPages(api);
 }

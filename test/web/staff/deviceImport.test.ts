@@ -60,6 +60,12 @@ describe("staff web: device CSV import", () => {
     expect(await serials()).to.deep.equal(["TK-0001", "TK-0002", "TK-0003"]);
   });
 
+  it("answers a single device with an empty serial with the form and a 400, not a 500", async () => {
+    const r = await officer.post("/quan-tri/thiet-bi", { serial: "", model: "ePass2003", manufacturer: "Feitian", kind: "usb_token" });
+    expect(r.status).to.equal(400);
+    expect(await r.text()).to.contain("Nhập nhiều thiết bị từ tệp CSV").and.contain("Số sê-ri");
+  });
+
   it("shows the import form to a device officer and not to an auditor", async () => {
     expect(await (await officer.get("/quan-tri/thiet-bi")).text()).to.contain("Nhập nhiều thiết bị từ tệp CSV");
     const auditor = await httpSession(svc, await staffUser(svc, "wimport-aud", "Trịnh Văn Soát", ["auditor"]));

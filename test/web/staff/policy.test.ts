@@ -24,6 +24,7 @@ describe("staff web interface: the same policy as the API", function () {
   });
   after(() => svc?.stop());
 
+  const unknownUser = "00000000-0000-4000-8000-000000000000";
   const pages = (): { method: "get" | "post"; path: string; action: string; form?: Record<string, string> }[] => [
     { method: "get", path: "/quan-tri/ho-so", action: "dossier.list" },
     { method: "get", path: "/quan-tri/ho-so/moi/01", action: "dossier.create" },
@@ -45,6 +46,15 @@ describe("staff web interface: the same policy as the API", function () {
     { method: "get", path: "/quan-tri/lich-lam-viec", action: "calendar.read" },
     { method: "get", path: "/quan-tri/hang-doi", action: "outbox.list" },
     { method: "post", path: "/quan-tri/lich-lam-viec/2031", action: "calendar.edit", form: { daysOff: "2031-01-03 | Thử quyền" } },
+    { method: "get", path: "/quan-tri/nguoi-dung", action: "user.list" },
+    { method: "post", path: "/quan-tri/nguoi-dung", action: "user.create", form: { username: "" } },
+    { method: "get", path: `/quan-tri/nguoi-dung/${unknownUser}`, action: "user.token" },
+    { method: "post", path: `/quan-tri/nguoi-dung/${unknownUser}/vai-tro`, action: "user.roles" },
+    { method: "post", path: `/quan-tri/nguoi-dung/${unknownUser}/gui-ma-kich-hoat`, action: "user.enrol" },
+    { method: "post", path: `/quan-tri/nguoi-dung/${unknownUser}/khoa`, action: "user.activation" },
+    { method: "post", path: `/quan-tri/nguoi-dung/${unknownUser}/ma-truy-cap/${unknownUser}/thu-hoi`, action: "user.token" },
+    { method: "get", path: "/quan-tri/tai-khoan", action: "self.read" },
+    { method: "post", path: "/quan-tri/tai-khoan/ma-truy-cap/x/thu-hoi", action: "self.token" },
   ];
 
   it("answers 403 with the Vietnamese page exactly where the policy says no, for every role", async () => {

@@ -63,9 +63,11 @@ export async function httpSession(svc: TestService, user: { username: string; pa
   return {
     cookie, csrf,
     get: (p: string) => fetch(`${svc.url}${p}`, { headers: { cookie }, redirect: "manual" }),
-    post: (p: string, form: Record<string, string>, withCsrf = true) => fetch(`${svc.url}${p}`, {
+    /** Posts a form; a list value is sent as repeated fields (name[]=a&name[]=b). */
+    post: (p: string, form: Record<string, string | string[]>, withCsrf = true) => fetch(`${svc.url}${p}`, {
       method: "POST", redirect: "manual", headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ ...(withCsrf ? { _csrf: csrf } : {}), ...form }).toString(),
+      body: new URLSearchParams(Object.entries({ ...(withCsrf ? { _csrf: csrf } : {}), ...form })
+        .flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [`${k}[]`, x]) : [[k, v]]))).toString(),
     }),
   };
 }
