@@ -1,4 +1,6 @@
 import type { Command } from "commander";
+import { settlePublishedCertificates } from "../ra/dossiers/fulfilment";
+import { cliActor } from "../auth/actor";
 import cliProgress from "cli-progress";
 import { withDatabase } from "./context";
 import { Directory } from "../directory/directory";
@@ -61,7 +63,8 @@ export function registerDirectoryCommands(program: Command) {
             bar.update(0, { phase: messages.directory.phaseWrite });
           }
           await directory.apply(diffs, (n) => show && bar.update(n, { phase: messages.directory.phaseWrite }));
-          await directory.markAllPublished(db);
+          // Dossiers whose last certificates reached the directory through this resync are settled too.
+          await settlePublishedCertificates(db, cliActor, await directory.markAllPublished(db));
           outcome = "applied";
           if (show) bar.stop();
           const count = (c: string) => diffs.filter((d) => d.change === c).length;

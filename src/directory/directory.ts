@@ -264,11 +264,19 @@ export class Directory {
     }
   }
 
-  /** Marks every publishable certificate as published (after a resync put them there). */
-  async markAllPublished(db: Knex): Promise<void> {
-    await db("certificates").whereNull("published_at").where({ status: "issued" }).whereNotNull("handed_over_at")
-      .where((q) => q.whereNull("not_after").orWhere("not_after", ">", nowIso()))
-      .update({ published_at: nowIso() });
+  /**
+   * Marks every publishable certificate as published (after a resync put them there) and returns
+   * the serials it marked, for whoever settles their dossiers (the CLI has no module listeners).
+   */
+  async markAllPublished(db: Knex): Promise<string[]> {
+    const due = () => db("certificates").whereNull("published_at").where({ status: "issued" }).whereNotNull("handed_over_at")
+      .where((q) => q.whereNull("not_after").orWhere("not_after", ">", nowIso()));
+    const serials: string[] = await due().pluck("serial");
+    for (let i = 0; i < serials.length; i += 500) {
+      await due().whereIn("serial", serials.slice(i, i + 500)).update({ published_at: nowIso() });
+    }
+    for (const l of this.publishedListeners) await l(db, serials);
+    return serials;
   }
 
   /**
