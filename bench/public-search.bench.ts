@@ -13,6 +13,7 @@ import { loadConfig } from "../src/config";
 import { startService } from "../src/service";
 import { certificateSearchText } from "../src/text/searchKey";
 import * as store from "../src/store/publicCertificates";
+import { indexSearchText } from "../src/store/publicSearchIndex";
 import { fmt, machine, report } from "./lib";
 import { issueTestCertificate, makeTestCas } from "../test/support/pki";
 
@@ -73,6 +74,7 @@ async function main() {
       });
     }
     await db.batchInsert("certificates", batch, 100);
+    await indexSearchText(db, batch); // as issuance writes them (src/store/certificates.ts insert)
   }
   const loadSeconds = ((Date.now() - start) / 1000).toFixed(1);
 
