@@ -79,7 +79,7 @@ async function main() {
   const loadSeconds = ((Date.now() - start) / 1000).toFixed(1);
 
   if (process.env.BENCH_QUERY_PLAN) {
-    for (const words of [["nguyen", "thi", "hang"], ["khong", "co", "ai"]]) {
+    for (const words of [["nguyen", "thi", "hang"], ["tran", "duc"], ["tai", "chinh"], ["guyen"], ["khong", "co", "ai"]]) {
       const t0 = performance.now();
       for (let i = 0; i < 20; i++) await store.findPublishedByText(db, words, 51);
       process.stderr.write(`store.findPublishedByText(${words.join(" ")}): ${((performance.now() - t0) / 20).toFixed(2)} ms/query\n`);
