@@ -177,11 +177,16 @@ async function main() {
   const configs = [...refRuns].map(([label, xs]) => ({ label, ...m(xs) }));
   const ref = configs.reduce((a, b) => (b.rps > a.rps ? b : a));
   const restarts = responders.reduce((a, r) => a + r.restarts, 0);
+  // Ratios paired run by run (ours and the best openssl configuration of the same run, seconds
+  // apart), then the median: steadier on a shared machine than a ratio of two medians.
+  const bestOfRun = (r: number) => Math.max(...[...refRuns.values()].map((xs) => xs[r].rps));
+  const paired = (xs: LoadResult[]) => median(xs.map((x, r) => (bestOfRun(r) > 0 ? x.rps / bestOfRun(r) : 0)));
+  const floorShare = median(ours.map((x, r) => x.rps / floor[r].rps));
   process.stderr.write(`${JSON.stringify({ ours, gets, floor, refs: Object.fromEntries(refRuns) })}\n`);
   const refText = `openssl ocsp -ignore_err, best of ${configs.map((c) => `${c.label}: ${fmt(c.rps)} req/s`).join("; ")} → ${fmt(ref.rps)} req/s, p99 ${ref.p99} ms${ref.bad ? `, ${ref.bad} errors` : ""}${restarts ? `, ${restarts} restarts` : ""} (index of ${fmt(ROWS)} lines answered ${fmt(Math.max(...responders.map((r) => r.startSeconds)), 1)} s after start); load generator floor (bare node:http, same size): ${fmt(f.rps)} req/s, p99 ${f.p99} ms`;
   report([
-    { path: `OCSP POST, pre-signed, ${fmt(ROWS)} certificates, ${CONNECTIONS} connections`, figure: `${fmt(o.rps)} req/s, p99 ${o.p99} ms${o.bad ? `, ${o.bad} errors` : ""}`, reference: refText, ratio: ref.rps > 0 ? `${fmt(o.rps / ref.rps, 1)}×` : "reference failed", target: "≥ 10,000/s, p99 ≤ 10 ms, ≥ 10× openssl", met: o.rps >= 10_000 && o.p99 <= 10 && o.rps >= 10 * ref.rps },
-    { path: `OCSP GET (RFC 5019), same`, figure: `${fmt(g.rps)} req/s, p99 ${g.p99} ms${g.bad ? `, ${g.bad} errors` : ""}`, reference: refText, ratio: ref.rps > 0 ? `${fmt(g.rps / ref.rps, 1)}×` : "reference failed", target: "≥ 10,000/s, p99 ≤ 10 ms", met: g.rps >= 10_000 && g.p99 <= 10 },
+    { path: `OCSP POST, pre-signed, ${fmt(ROWS)} certificates, ${CONNECTIONS} connections`, figure: `${fmt(o.rps)} req/s, p99 ${o.p99} ms${o.bad ? `, ${o.bad} errors` : ""}`, reference: refText, ratio: ref.rps > 0 ? `${fmt(paired(ours), 1)}× openssl (median of runs); ${fmt(floorShare * 100)} % of the bare server` : "reference failed", target: "≥ 10,000/s, p99 ≤ 10 ms, ≥ 10× openssl", met: o.rps >= 10_000 && o.p99 <= 10 && paired(ours) >= 10 },
+    { path: `OCSP GET (RFC 5019), same`, figure: `${fmt(g.rps)} req/s, p99 ${g.p99} ms${g.bad ? `, ${g.bad} errors` : ""}`, reference: refText, ratio: ref.rps > 0 ? `${fmt(paired(gets), 1)}× openssl (median of runs)` : "reference failed", target: "≥ 10,000/s, p99 ≤ 10 ms", met: g.rps >= 10_000 && g.p99 <= 10 },
     { path: `OCSP pre-signing of ${fmt(ROWS)} responses`, figure: `${fmt(presignSeconds, 1)} s (${fmt(presigned / presignSeconds)} responses/s)` },
   ]);
   await svc.stop();
