@@ -4,10 +4,19 @@ import os from "node:os";
 import path from "node:path";
 import { fmt, median, report } from "./lib";
 
-/** Idle service: start `src/main.ts` with the embedded defaults, let it settle, read its RSS. */
+/**
+ * Idle service: start it exactly as `npm start` does (package.json's start script) with the embedded
+ * defaults, let it settle, read its RSS.
+ */
+const root = path.resolve(__dirname, "..");
+const startScript: string = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts.start;
+const [nodeCommand, ...startArgs] = startScript.split(/\s+/);
+if (nodeCommand !== "node") throw new Error(`npm start is not a node command: ${startScript}`);
+
 async function once(): Promise<number> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "chungthu-idle-"));
-  const child = spawn(process.execPath, ["--import", "tsx", path.resolve(__dirname, "../src/main.ts")], {
+  const child = spawn(process.execPath, startArgs, {
+    cwd: root,
     env: { ...process.env, DATA_DIR: dir, PORT: "0", LDAP_PORT: "0", LOG_LEVEL: "info", CA_PASSPHRASE: "bench-passphrase" },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -33,5 +42,5 @@ async function once(): Promise<number> {
   const mb: number[] = [];
   for (let i = 0; i < 3; i++) mb.push(await once());
   const m = median(mb);
-  report([{ path: "idle service RSS", figure: `${fmt(m, 1)} MB`, target: "≤ 150 MB", met: m <= 150 }]);
+  report([{ path: `idle service RSS (\`${startScript}\`)`, figure: `${fmt(m, 1)} MB`, target: "≤ 150 MB", met: m <= 150 }]);
 })();

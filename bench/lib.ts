@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import os from "node:os";
 import { execFileSync, spawn } from "node:child_process";
 import path from "node:path";
@@ -58,12 +59,15 @@ export interface LoadResult { rps: number; p50: number; p99: number; non2xx: num
 
 /** autocannon in a child process (bench/loadgen.ts): the load generator is not the process under test. */
 export function load(opts: { url: string; method?: string; headers?: Record<string, string>; bodies?: Buffer[]; paths?: string[]; connections: number; duration: number }): Promise<LoadResult> {
-  const arg = JSON.stringify({ ...opts, bodies: opts.bodies?.map((b) => b.toString("base64")) });
+  // Through a file: 1,000 URL-encoded GET paths can pass the kernel's 128 KiB limit on one argument (E2BIG).
+  const file = path.join(os.tmpdir(), `loadgen-${process.pid}-${Date.now()}.json`);
+  fs.writeFileSync(file, JSON.stringify({ ...opts, bodies: opts.bodies?.map((b) => b.toString("base64")) }));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "loadgen.ts"), arg], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "loadgen.ts"), `@${file}`], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.on("exit", (code) => {
+      fs.rmSync(file, { force: true });
       try {
         if (code !== 0) throw new Error(`load generator exited ${code}`);
         resolve(JSON.parse(out.trim().split("\n").slice(-1)[0]) as LoadResult);

@@ -3,9 +3,12 @@
  * autocannon with the options given as JSON in argv[2] (request bodies as base64 in `bodies`, one
  * request per body, cycled). Prints one JSON line: requests/s, latency percentiles, errors.
  */
+import fs from "node:fs";
 import autocannon from "autocannon";
 
-const o = JSON.parse(process.argv[2]) as {
+// The options as JSON, or @file holding them (bench/lib.ts writes a file: argv has a size limit).
+const arg = process.argv[2];
+const o = JSON.parse(arg.startsWith("@") ? fs.readFileSync(arg.slice(1), "utf8") : arg) as {
   url: string; method?: string; headers?: Record<string, string>; bodies?: string[]; paths?: string[];
   connections: number; duration: number; pipelining?: number;
 };

@@ -1,6 +1,6 @@
 import { DomainError } from "../errors";
 import { messages } from "../messages";
-import PDFDocument from "pdfkit";
+import { pdfkit } from "./pdfkit";
 import type {
   Align, Block, ClosingBlock, DocumentSpec, FieldBlock, HeaderBlock, HeadingBlock, PageLayout, ParagraphBlock,
   RecipientBlock, Signer, SignaturesBlock, TableBlock, TitleBlock,
@@ -571,6 +571,7 @@ export const MAX_PAGES = 2000;
 
 /** Renders a document to PDF bytes. */
 export function renderDocument(spec: DocumentSpec): Promise<Buffer> {
+  const PDFDocument = pdfkit();
   const doc = new PDFDocument({
     autoFirstPage: false,
     font: null as unknown as string, // no Helvetica: registerFonts() sets Tinos

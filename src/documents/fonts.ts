@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import PDFDocument from "pdfkit";
+import { pdfkit } from "./pdfkit";
 
 /**
  * Tinos: metrically compatible with Times New Roman (the face Decree 30/2020/NĐ-CP names) and
@@ -50,7 +50,7 @@ const parsed = new Map<FontStyle, unknown>();
 function parsedFont(style: FontStyle): unknown {
   let f = parsed.get(style);
   if (!f) {
-    const probe = new PDFDocument({ autoFirstPage: false });
+    const probe = new (pdfkit())({ autoFirstPage: false });
     probe.font(fontBuffer(style));
     const font = (probe as unknown as { _font: { font: ParsedFont } })._font.font;
     // fontkit keeps one Glyph object per glyph id, with the code points of its first request, and

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import nodemailer, { type Transporter } from "nodemailer";
+import type { Transporter } from "nodemailer";
 import type { Db } from "../store/db";
 import { nowIso, toJson } from "../store/db";
 import type { Logger } from "../log";
@@ -42,26 +42,29 @@ export interface SendResult {
  * which receiving systems use to drop duplicates.
  */
 export class Mailer {
-  private transporter: Transporter;
+  private made?: Transporter;
   readonly transport: "smtp" | "file";
   readonly mailDir: string;
 
   constructor(
     private db: Db,
     private log: Logger,
-    opts: { smtpUrl?: string; from: string; dataDir: string },
+    private opts: { smtpUrl?: string; from: string; dataDir: string },
     readonly from = opts.from,
   ) {
     this.mailDir = path.join(opts.dataDir, "mail");
-    if (opts.smtpUrl) {
-      this.transport = "smtp";
-      this.transporter = nodemailer.createTransport(opts.smtpUrl, {
-        connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000,
-      } as object);
-    } else {
-      this.transport = "file";
-      this.transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
+    this.transport = opts.smtpUrl ? "smtp" : "file";
+  }
+
+  /** The nodemailer transport, made on first use: an idle service does not load nodemailer. */
+  private get transporter(): Transporter {
+    if (!this.made) {
+      const nodemailer = require("nodemailer") as typeof import("nodemailer");
+      this.made = this.opts.smtpUrl
+        ? nodemailer.createTransport(this.opts.smtpUrl, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as object)
+        : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
     }
+    return this.made;
   }
 
   async alreadySent(messageId: string): Promise<boolean> {
@@ -118,7 +121,7 @@ export class Mailer {
   }
 
   close(): void {
-    this.transporter.close();
+    this.made?.close();
   }
 }
 

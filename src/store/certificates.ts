@@ -1,4 +1,5 @@
 import type { Db } from "./db";
+import { indexSearchText } from "./publicSearchIndex";
 
 /** Certificates (table `certificates`): plain rows in and out. Serial: lower-case hex, no leading zeros. */
 export interface CertificateRow {
@@ -49,7 +50,11 @@ export const get = (db: Db, serial: string): Promise<CertificateRow | undefined>
 export const getByIdempotencyKey = (db: Db, key: string): Promise<CertificateRow | undefined> =>
   db("certificates").where({ idempotency_key: key }).first();
 
-export const insert = (db: Db, rows: NewCertificateRow | NewCertificateRow[]) => db("certificates").insert(rows);
+/** Inserts certificate rows and the words of their public_search_text (the public name search). */
+export async function insert(db: Db, rows: NewCertificateRow | NewCertificateRow[]): Promise<void> {
+  await db("certificates").insert(rows);
+  await indexSearchText(db, Array.isArray(rows) ? rows : [rows]);
+}
 
 export const update = (db: Db, serial: string, patch: Partial<CertificateRow>) => db("certificates").where({ serial }).update(patch);
 

@@ -1,5 +1,6 @@
 import type { Knex } from "knex";
 import { certificateSearchText } from "../text/searchKey";
+import { indexSearchText, serialsWithWord } from "./publicSearchIndex";
 
 /**
  * Reads of published certificates for the public site. A certificate is published once its
@@ -40,21 +41,19 @@ export const getIssued = (db: Knex, serial: string): Promise<PublishedCertificat
 export const findPublishedByEmail = (db: Knex, email: string, limit: number): Promise<PublishedCertificateRow[]> =>
   published(db).where({ email: email.toLowerCase() }).orderBy("not_before", "desc").limit(limit);
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 /**
- * Every word must occur in the holder or agency (public_search_text is already unaccented). Two
- * steps: the serials from the covering index certificates_public_search_index (no table read),
- * then the rows of at most `limit` certificates.
+ * Every word must occur in the holder or agency (public_search_text is already unaccented): for
+ * each query word, the certificates from the word index (src/store/publicSearchIndex.ts); then the
+ * published ones among them, newest first, and the rows of at most `limit` certificates.
  */
 export async function findPublishedByText(db: Knex, words: string[], limit: number): Promise<PublishedCertificateRow[]> {
-  // Written so that no index on status or handed_over_at can be used (<> and coalesce are not
-  // sargable): the planner then scans the covering index instead of visiting table rows.
+  // Written so that no index on status, handed_over_at or not_before can be used (<>, coalesce and
+  // the expression are not sargable): the planner then starts from the word index, not a scan.
   let q = db("certificates")
     .select("serial")
     .whereRaw("status <> 'pending' and status <> 'void' and coalesce(handed_over_at, '') <> ''");
-  for (const w of words) q = q.whereRaw("public_search_text like ? escape '\\'", [`%${escapeLike(w)}%`]);
-  const serials: string[] = (await q.orderBy("not_before", "desc").limit(limit)).map((r: { serial: string }) => r.serial);
+  for (const w of words) q = q.whereIn("serial", serialsWithWord(db, w));
+  const serials: string[] = (await q.orderByRaw("coalesce(not_before, '') desc").limit(limit)).map((r: { serial: string }) => r.serial);
   if (serials.length === 0) return [];
   // By primary key only: with status in the WHERE the planner could pick the status index.
   const rows: PublishedCertificateRow[] = await db("certificates").select(columns).whereIn("serial", serials);
@@ -77,9 +76,9 @@ export async function fillPublicSearchText(db: Knex, batch = 500): Promise<numbe
       .limit(batch);
     if (rows.length === 0) return total;
     await db.transaction(async (trx) => {
-      for (const r of rows) {
-        await trx("certificates").where({ serial: r.serial }).update({ public_search_text: certificateSearchText(r.subject_cn, r.subject_o) });
-      }
+      const filled = rows.map((r) => ({ serial: r.serial, public_search_text: certificateSearchText(r.subject_cn, r.subject_o) }));
+      for (const r of filled) await trx("certificates").where({ serial: r.serial }).update({ public_search_text: r.public_search_text });
+      await indexSearchText(trx, filled);
     });
     total += rows.length;
     if (rows.length < batch) return total;

@@ -43,6 +43,14 @@ interface KnownCa {
   hashes: Record<"sha1" | "sha256", { name: Buffer; key: Buffer }>;
 }
 
+/** A pre-signed response held in memory (the same object while it stays valid). */
+export interface PresignedAnswer {
+  readonly der: Buffer;
+  readonly etag: string;
+  readonly thisUpdate: Date;
+  readonly nextUpdate: Date;
+}
+
 interface Cached {
   der: Buffer;
   etag: string;
@@ -90,18 +98,27 @@ export class OcspResponder {
     return this.cas;
   }
 
+  /**
+   * The pre-signed response for exactly these request bytes when memory holds a fresh one (RFC 5019
+   * clients repeat their request bytes): no parsing, no promise, no allocation but the key.
+   * Undefined when the request must go through respond().
+   */
+  answerFromMemory(request: Buffer | undefined): PresignedAnswer | undefined {
+    if (!request || request.length > 512) return undefined;
+    const mk = this.byRequest.get(request.toString("latin1"));
+    const hit = mk ? this.memory.get(mk) : undefined;
+    const nowMs = Date.now();
+    if (hit && hit.status !== "unknown" && nowMs - hit.checkedAt < MEMORY_TTL_MS && nowMs < hit.refreshAt) return hit;
+    return undefined;
+  }
+
   /** Answers an OCSPRequest (DER); never throws: failures are OCSP error statuses. */
   async respond(request: Uint8Array | undefined): Promise<OcspAnswer> {
     // Fast path: the same request bytes as before, answered from memory without parsing.
-    const reqKey = request && request.length <= 512 ? (Buffer.isBuffer(request) ? request : Buffer.from(request)).toString("base64") : undefined;
-    if (reqKey) {
-      const mk = this.byRequest.get(reqKey);
-      const hit = mk ? this.memory.get(mk) : undefined;
-      const nowMs = Date.now();
-      if (hit && hit.status !== "unknown" && nowMs - hit.checkedAt < MEMORY_TTL_MS && nowMs < hit.refreshAt) {
-        return { der: hit.der, cache: { etag: hit.etag, thisUpdate: hit.thisUpdate, nextUpdate: hit.nextUpdate } };
-      }
-    }
+    const buf = request && (Buffer.isBuffer(request) ? request : Buffer.from(request));
+    const hit = this.answerFromMemory(buf);
+    if (hit) return { der: hit.der, cache: { etag: hit.etag, thisUpdate: hit.thisUpdate, nextUpdate: hit.nextUpdate } };
+    const reqKey = buf && buf.length <= 512 ? buf.toString("latin1") : undefined;
     let parsed: ParsedRequest;
     try {
       parsed = parseRequest(request);

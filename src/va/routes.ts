@@ -1,8 +1,8 @@
 import type { ApiRouter, ApiContext } from "../http/route";
 import { cacheableReply, sendCacheable } from "../status/httpCache";
-import type { FastRoute } from "../http/fastPath";
+import { fastHeaders, type FastRoute, type PreparedReply } from "../http/fastPath";
 import type { Services } from "../service";
-import type { OcspAnswer } from "./responder";
+import type { OcspAnswer, PresignedAnswer } from "./responder";
 import { DomainError } from "../errors";
 import { messages } from "../messages";
 
@@ -33,13 +33,38 @@ export function requestFromPath(url: string): Buffer | undefined {
 
 /** The same endpoints served in front of Koa (src/http/fastPath.ts): identical answers and headers. */
 export function ocspFastRoutes(s: Services): FastRoute[] {
+  // The complete reply of each pre-signed response held in memory, built once: the answer object
+  // is replaced when the response is re-signed or re-checked, and its reply goes with it.
+  const posts = new WeakMap<PresignedAnswer, PreparedReply>();
+  const gets = new WeakMap<PresignedAnswer, PreparedReply & { maxAge: number }>();
   return [
     {
       method: "POST", path: "/ocsp", contentType: "application/ocsp-request",
+      prepared: (_req, body) => {
+        const a = s.status.ocsp.answerFromMemory(body);
+        if (!a) return undefined;
+        let r = posts.get(a);
+        if (!r) posts.set(a, (r = { status: 200, body: a.der, flat: fastHeaders({ "Content-Type": TYPE, "Cache-Control": "no-store" }, a.der) }));
+        return r;
+      },
       handle: async (_req, body) => ({ status: 200, body: (await s.status.ocsp.respond(body)).der, headers: { "Content-Type": TYPE, "Cache-Control": "no-store" } }),
     },
     {
       method: "GET", path: "/ocsp/",
+      prepared: (req, _body, url) => {
+        // Conditional requests (304 or not) go through handle.
+        if (req.headers["if-none-match"] !== undefined || req.headers["if-modified-since"] !== undefined) return undefined;
+        const a = s.status.ocsp.answerFromMemory(requestFromPath(url));
+        if (!a) return undefined;
+        const now = Date.now();
+        const maxAge = Math.max(0, Math.floor((a.nextUpdate.getTime() - now) / 1000));
+        let r = gets.get(a);
+        if (!r || r.maxAge !== maxAge) {
+          const c = cacheableReply({ body: a.der, type: TYPE, etag: a.etag, lastModified: a.thisUpdate, expires: a.nextUpdate }, undefined, undefined, now);
+          gets.set(a, (r = { status: c.status, body: a.der, flat: fastHeaders(c.headers, c.body), maxAge }));
+        }
+        return r;
+      },
       handle: async (req, _body, url) => {
         const a = await s.status.ocsp.respond(requestFromPath(url));
         if (!a.cache) return { status: 200, body: a.der, headers: { "Content-Type": TYPE, "Cache-Control": "no-store" } };

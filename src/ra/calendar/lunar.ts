@@ -1,5 +1,5 @@
 /// <reference path="../../../node_modules/date-chinese/types/index.d.ts" />
-import { CalendarVietnamese } from "date-chinese";
+import type { CalendarVietnamese as CalendarVietnameseType } from "date-chinese";
 import { addDays, isoDate, type IsoDate } from "./dates";
 
 /**
@@ -12,6 +12,8 @@ const cache = new Map<number, { newYear: IsoDate; hungKings: IsoDate }>();
 function compute(gregorianYear: number) {
   const hit = cache.get(gregorianYear);
   if (hit) return hit;
+  // Required on the first date asked (date-chinese and astronomia weigh about 8 MB once loaded).
+  const CalendarVietnamese = (require("date-chinese") as { CalendarVietnamese: typeof CalendarVietnameseType }).CalendarVietnamese;
   const cal = new CalendarVietnamese();
   cal.fromJDE(cal.newYear(gregorianYear));
   const ny = cal.toGregorian(undefined as unknown as number);

@@ -7,6 +7,7 @@ import { searchRoutes } from "./search";
 import { certificateRoutes } from "./certificate";
 import { repositoryRoutes } from "./repository";
 import { checkRoutes } from "./check";
+import { backfillSearchIndex } from "../../store/publicSearchIndex";
 import { fillPublicSearchText } from "../../store/publicCertificates";
 
 const cssPath = path.join(templatesDir, "web/static/site.css");
@@ -20,6 +21,9 @@ export const publicSite: Module = {
   async start(s) {
     // Rows issued before issuance wrote public_search_text get it now; new rows carry it from issuance.
     await fillPublicSearchText(s.db);
+    // Rows from before the word index (or written without it) get their words now.
+    const indexed = await backfillSearchIndex(s.db);
+    if (indexed) s.log.info({ indexed }, "public search word index filled");
   },
   routes(api) {
     const css = fs.readFileSync(cssPath);
