@@ -13,8 +13,11 @@ export function searchWords(text: string | null | undefined): string[] {
   return [...new Set(text.split(" ").filter((w) => w !== "" && w !== "|"))];
 }
 
-/** Rows per INSERT: 2 columns, far under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
-const CHUNK = 1000;
+/**
+ * Rows per INSERT. knex writes a multi-row SQLite insert as a compound SELECT (UNION ALL), and
+ * SQLite allows at most 500 terms in one (SQLITE_MAX_COMPOUND_SELECT): more fails the whole write.
+ */
+const CHUNK = 400;
 
 /** Writes the words of these rows (in the transaction that writes the rows). Idempotent. */
 export async function indexSearchText(db: Knex, rows: { serial: string; public_search_text?: string | null }[]): Promise<void> {

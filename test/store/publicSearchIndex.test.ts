@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { startTestService, type TestService } from "../support/service";
 import { issueTestCertificate, makeTestCas } from "../support/pki";
 import { certificateSearchText } from "../../src/text/searchKey";
-import { backfillSearchIndex, searchWords } from "../../src/store/publicSearchIndex";
+import { backfillSearchIndex, indexSearchText, searchWords } from "../../src/store/publicSearchIndex";
 import { findPublishedByText } from "../../src/store/publicCertificates";
 
 /** The public name search through the word index finds exactly what `like %word%` over every row found. */
@@ -47,6 +47,17 @@ describe("public search word index", () => {
     for (const q of queries) expect(await indexed(q), q.join(" ")).to.deep.equal(await scan(q));
     expect(await indexed(["thi", "hang"])).to.have.length(1);
     expect(await indexed(["nguyenthi"])).to.deep.equal([]);
+  });
+
+  it("indexes a batch with thousands of words in one call (SQLite caps a compound insert at 500 rows)", async () => {
+    const db = svc.services.db;
+    const serials: string[] = (await db("certificates").select("serial").orderBy("serial").limit(3)).map((r: { serial: string }) => r.serial);
+    expect(serials).to.have.length(3);
+    // 3 certificates × 700 distinct words each: 2,100 pairs and 2,100 new words.
+    const rows = serials.map((serial, i) => ({ serial, public_search_text: Array.from({ length: 700 }, (_, k) => `tu${i}x${k}`).join(" ") }));
+    await db.transaction((trx) => indexSearchText(trx, rows));
+    const [{ n }] = await db("public_search_tokens").whereIn("serial", serials).where("word", "like", "tu%x%").count({ n: "*" });
+    expect(Number(n)).to.equal(2100);
   });
 
   it("splits the stored text into its words, without the separator", () => {
