@@ -33,19 +33,21 @@ export interface OutboxRow {
   done_at: string | null;
 }
 
+/** The outbox row of a job, as it is first written. */
+const rowOf = (input: EnqueueInput, now: string) => ({
+  kind: input.kind,
+  payload: toJson(input.payload),
+  dedupe_key: input.dedupeKey ?? null,
+  status: "pending",
+  attempts: 0,
+  max_attempts: input.maxAttempts ?? 12,
+  next_attempt_at: (input.notBefore ?? new Date()).toISOString(),
+  created_at: now,
+  updated_at: now,
+});
+
 export async function enqueue(db: Db, input: EnqueueInput): Promise<void> {
-  const now = nowIso();
-  const row = {
-    kind: input.kind,
-    payload: toJson(input.payload),
-    dedupe_key: input.dedupeKey ?? null,
-    status: "pending",
-    attempts: 0,
-    max_attempts: input.maxAttempts ?? 12,
-    next_attempt_at: (input.notBefore ?? new Date()).toISOString(),
-    created_at: now,
-    updated_at: now,
-  };
+  const row = rowOf(input, nowIso());
   if (input.dedupeKey) {
     await db("outbox").insert(row).onConflict("dedupe_key").ignore();
   } else {
@@ -59,17 +61,7 @@ export async function enqueue(db: Db, input: EnqueueInput): Promise<void> {
  */
 export async function enqueueMany(db: Db, inputs: EnqueueInput[]): Promise<void> {
   const now = nowIso();
-  const rows = inputs.map((input) => ({
-    kind: input.kind,
-    payload: toJson(input.payload),
-    dedupe_key: input.dedupeKey ?? null,
-    status: "pending",
-    attempts: 0,
-    max_attempts: input.maxAttempts ?? 12,
-    next_attempt_at: (input.notBefore ?? new Date()).toISOString(),
-    created_at: now,
-    updated_at: now,
-  }));
+  const rows = inputs.map((input) => rowOf(input, now));
   for (let i = 0; i < rows.length; i += 200) {
     const part = rows.slice(i, i + 200);
     if (part.some((r) => r.dedupe_key)) await db("outbox").insert(part).onConflict("dedupe_key").ignore();
