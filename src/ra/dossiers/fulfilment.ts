@@ -77,54 +77,43 @@ async function settlePublishedDossier(db: Db, actor: Actor, dossierId: string, s
   });
 }
 
-/** After a Mẫu 05 dossier was carried out: → completed when every certificate it lists is revoked. */
-export async function settleRevocationDossier(db: Db, actor: Actor, dossierId: string, serials: string[]): Promise<boolean> {
+/**
+ * Moves a dossier to its final status when all of the things it lists (certificate or device
+ * serials) are done: `countDone` counts the done ones among them, in the locked transaction.
+ */
+async function settleWhenAllDone(
+  db: Db, actor: Actor, event: "revocation_completed" | "renewal_change_completed" | "recovery_completed", dossierId: string, listed: string[],
+  countDone: (trx: Db, unique: string[]) => Promise<number>, note: (n: number) => string, detailKey: "certificates" | "devices",
+): Promise<boolean> {
   return inTransaction(db, async (trx) => {
-    if (!(await lockedFor(trx, "revocation_completed", dossierId))) return false;
-    const unique = [...new Set(serials)];
+    if (!(await lockedFor(trx, event, dossierId))) return false;
+    const unique = [...new Set(listed)];
     if (!unique.length) return false;
-    const revoked = n(await trx("certificates").whereIn("serial", unique).where({ status: "revoked" }).count({ n: "*" }));
-    if (revoked !== unique.length) return false;
-    await transitionDossier(trx, actor, dossierId, {
-      action: "revocation_completed", to: FULFILMENT.revocation_completed.to, note: fulfilmentNotes.revocationCompleted(revoked),
-      auditDetails: { certificates: revoked },
-    });
+    const done = await countDone(trx, unique);
+    if (done !== unique.length) return false;
+    await transitionDossier(trx, actor, dossierId, { action: event, to: FULFILMENT[event].to, note: note(done), auditDetails: { [detailKey]: done } });
     return true;
   });
 }
+
+/** After a Mẫu 05 dossier was carried out: → completed when every certificate it lists is revoked. */
+export const settleRevocationDossier = (db: Db, actor: Actor, dossierId: string, serials: string[]) =>
+  settleWhenAllDone(db, actor, "revocation_completed", dossierId, serials,
+    async (trx, unique) => n(await trx("certificates").whereIn("serial", unique).where({ status: "revoked" }).count({ n: "*" })),
+    fulfilmentNotes.revocationCompleted, "certificates");
 
 /**
  * After a Mẫu 04 dossier was carried out: → completed when every certificate it lists has its
  * successor (renewed, or re-issued with the changed information: replaced_by_serial).
  */
-export async function settleRenewalChangeDossier(db: Db, actor: Actor, dossierId: string, serials: string[]): Promise<boolean> {
-  return inTransaction(db, async (trx) => {
-    if (!(await lockedFor(trx, "renewal_change_completed", dossierId))) return false;
-    const unique = [...new Set(serials)];
-    if (!unique.length) return false;
-    const replaced = n(await trx("certificates").whereIn("serial", unique).whereNotNull("replaced_by_serial").count({ n: "*" }));
-    if (replaced !== unique.length) return false;
-    await transitionDossier(trx, actor, dossierId, {
-      action: "renewal_change_completed", to: FULFILMENT.renewal_change_completed.to, note: fulfilmentNotes.renewalChangeCompleted(replaced),
-      auditDetails: { certificates: replaced },
-    });
-    return true;
-  });
-}
+export const settleRenewalChangeDossier = (db: Db, actor: Actor, dossierId: string, serials: string[]) =>
+  settleWhenAllDone(db, actor, "renewal_change_completed", dossierId, serials,
+    async (trx, unique) => n(await trx("certificates").whereIn("serial", unique).whereNotNull("replaced_by_serial").count({ n: "*" })),
+    fulfilmentNotes.renewalChangeCompleted, "certificates");
 
 /** After a device was recovered: its Mẫu 06 dossier → completed when every device it lists is. */
-export async function settleRecoveryDossier(trx: Db, actor: Actor, dossierId: string, deviceSerials: string[]): Promise<boolean> {
-  return inTransaction(trx, async (t) => {
-    if (!(await lockedFor(t, "recovery_completed", dossierId))) return false;
-    const unique = [...new Set(deviceSerials)];
-    if (!unique.length) return false;
-    const done = n(await t("device_recoveries").join("devices", "devices.id", "device_recoveries.device_id")
-      .where("device_recoveries.dossier_id", dossierId).whereIn("devices.serial", unique).countDistinct({ n: "devices.serial" }));
-    if (done !== unique.length) return false;
-    await transitionDossier(t, actor, dossierId, {
-      action: "recovery_completed", to: FULFILMENT.recovery_completed.to, note: fulfilmentNotes.recoveryCompleted(done),
-      auditDetails: { devices: done },
-    });
-    return true;
-  });
-}
+export const settleRecoveryDossier = (db: Db, actor: Actor, dossierId: string, deviceSerials: string[]) =>
+  settleWhenAllDone(db, actor, "recovery_completed", dossierId, deviceSerials,
+    async (trx, unique) => n(await trx("device_recoveries").join("devices", "devices.id", "device_recoveries.device_id")
+      .where("device_recoveries.dossier_id", dossierId).whereIn("devices.serial", unique).countDistinct({ n: "devices.serial" })),
+    fulfilmentNotes.recoveryCompleted, "devices");
