@@ -55,6 +55,12 @@ export const ConfigSchema = z.object({
   /** Validity of a pre-signed OCSP response in hours; it is re-signed at half-life. */
   OCSP_VALIDITY_HOURS: z.coerce.number().positive().max(24 * 7).default(96),
   /**
+   * Seconds an OCSP answer held in memory is trusted before the database is read again for its
+   * certificate: a revocation recorded by another node sharing the database is answered within this
+   * time (revocations on this node drop the entry at once).
+   */
+  OCSP_RECHECK_SECONDS: z.coerce.number().positive().max(3600).default(30),
+  /**
    * Dual control (four eyes): comma-separated operations that wait for a second authorised person's
    * approval (src/approvals). Known: ca.key, revocation.urgent, revocation.bulk, device.reinitialize,
    * user.privileged_role. "none" turns dual control off.

@@ -222,3 +222,42 @@ describe("OCSP responder (RFC 6960, RFC 5019)", function () {
     expect(out).to.include("other.pem: good");
   });
 });
+
+describe("OCSP responder: revocations recorded by another node (OCSP_RECHECK_SECONDS)", function () {
+  let svc: TestService;
+  let ca: IssuingCa;
+  let dir: string;
+
+  before(async () => {
+    ({ svc, ca, dir } = await startStatusService({ OCSP_RECHECK_SECONDS: "1" }));
+  });
+  after(async () => svc?.stop());
+
+  it("answers revoked once the recheck interval has passed, the memory answer served only until its database read returns", async () => {
+    const leaf = await ca.issue("Trần Văn Khoa");
+    fs.writeFileSync(path.join(dir, "khoa.pem"), leaf.pem);
+    const ask = async () => {
+      const { out } = await openssl(["ocsp", "-issuer", "issuing.pem", "-CAfile", "ca.pem", "-url", svc.url + "/ocsp", "-cert", "khoa.pem", "-no_nonce"], { cwd: dir });
+      expect(out).to.include("Response verify OK");
+      return /khoa\.pem: (\w+)/.exec(out)?.[1];
+    };
+    // Twice: the second request is answered from memory (the same request bytes).
+    expect(await ask()).to.equal("good");
+    expect(await ask()).to.equal("good");
+    // Another node revokes it in the shared database: no event reaches this node.
+    await svc.services.db("certificates").where({ serial: leaf.serial }).update({ status: "revoked", revoked_at: new Date().toISOString(), revocation_reason: 1 });
+    expect(await ask()).to.equal("good"); // trusted for OCSP_RECHECK_SECONDS
+    await new Promise((r) => setTimeout(r, 1100));
+    // The first request after the interval starts the database read; the answers after it say revoked.
+    const answers: (string | undefined)[] = [];
+    const until = Date.now() + 5000;
+    while (Date.now() < until) {
+      answers.push(await ask());
+      if (answers.at(-1) === "revoked") break;
+    }
+    expect(answers.at(-1)).to.equal("revoked");
+    expect(answers.filter((a) => a === "good").length).to.be.at.most(1);
+    const stored = await svc.services.db("ocsp_responses").where({ serial: leaf.serial, hash_alg: "sha1" }).first();
+    expect(stored.cert_status).to.equal("revoked");
+  });
+});
