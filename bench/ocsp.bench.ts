@@ -1,6 +1,6 @@
 /**
  * OCSP over HTTP: 100,000 certificates in the database, every response pre-signed, 64 connections,
- * requests for 1,000 different certificates cycled, autocannon in another process (bench/loadgen.ts).
+ * requests for 1,000 different certificates cycled, wrk (or autocannon) in another process (bench/lib.ts load).
  * References in the same run: `openssl ocsp -port -ignore_err` serving the same CA from an index.txt
  * generated from the same rows, with the same responder certificate and key, in each configuration
  * of OPENSSL_CONFIGS (the best is the reference); and the load generator's floor, a bare node:http
@@ -16,7 +16,7 @@ import { loadConfig } from "../src/config";
 import { startService } from "../src/service";
 import { certInfo } from "../src/status/certInfo";
 import * as der from "../src/status/der";
-import { fmt, freePort, load, median, pemOf, report, type LoadResult } from "./lib";
+import { fmt, freePort, load, loadGenerator, median, pemOf, report, type LoadResult } from "./lib";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
@@ -177,7 +177,7 @@ async function main() {
   const paired = (xs: LoadResult[]) => median(xs.map((x, r) => (bestOfRun(r) > 0 ? x.rps / bestOfRun(r) : 0)));
   const floorShare = median(ours.map((x, r) => x.rps / floor[r].rps));
   process.stderr.write(`${JSON.stringify({ ours, gets, floor, refs: Object.fromEntries(refRuns) })}\n`);
-  const refText = `openssl ocsp -ignore_err, best of ${configs.map((c) => `${c.label}: ${fmt(c.rps)} req/s`).join("; ")} → ${fmt(ref.rps)} req/s, p99 ${ref.p99} ms${ref.bad ? `, ${ref.bad} errors` : ""} (a fresh responder for each run; its index of ${fmt(ROWS)} lines answered ${fmt(opensslStart, 1)} s after start at most); load generator floor (bare node:http, same size): ${fmt(f.rps)} req/s, p99 ${f.p99} ms`;
+  const refText = `openssl ocsp -ignore_err, best of ${configs.map((c) => `${c.label}: ${fmt(c.rps)} req/s`).join("; ")} → ${fmt(ref.rps)} req/s, p99 ${ref.p99} ms${ref.bad ? `, ${ref.bad} errors` : ""} (a fresh responder for each run; its index of ${fmt(ROWS)} lines answered ${fmt(opensslStart, 1)} s after start at most); load generator (${loadGenerator()}) floor (bare node:http, same size): ${fmt(f.rps)} req/s, p99 ${f.p99} ms`;
   report([
     { path: `OCSP POST, pre-signed, ${fmt(ROWS)} certificates, ${CONNECTIONS} connections`, figure: `${fmt(o.rps)} req/s, p99 ${o.p99} ms${o.bad ? `, ${o.bad} errors` : ""}`, reference: refText, ratio: ref.rps > 0 ? `${fmt(paired(ours), 1)}× openssl (median of runs); ${fmt(floorShare * 100)} % of the bare server` : "reference failed", target: "≥ 10,000/s, p99 ≤ 10 ms, ≥ 10× openssl", met: o.rps >= 10_000 && o.p99 <= 10 && paired(ours) >= 10 },
     { path: `OCSP GET (RFC 5019), same`, figure: `${fmt(g.rps)} req/s, p99 ${g.p99} ms${g.bad ? `, ${g.bad} errors` : ""}`, reference: refText, ratio: ref.rps > 0 ? `${fmt(paired(gets), 1)}× openssl (median of runs)` : "reference failed", target: "≥ 10,000/s, p99 ≤ 10 ms", met: g.rps >= 10_000 && g.p99 <= 10 },
