@@ -11,7 +11,7 @@ import path from "node:path";
 import { loadConfig } from "../src/config";
 import { startService } from "../src/service";
 import * as der from "../src/status/der";
-import { fmt, load, median, opensslSignRate, report, type LoadResult } from "./lib";
+import { fmt, load, loadGenerator, median, opensslSignRate, report, type LoadResult } from "./lib";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 6);
 const RUNS = 3;
@@ -52,7 +52,7 @@ async function main() {
   const limit = median(limits);
   process.stderr.write(`${JSON.stringify({ ours, limits, oneCore })}\n`);
   report([{
-    path: "TSA POST /tsa, RSA-2048, 64 connections",
+    path: `TSA POST /tsa, RSA-2048, 64 connections (${loadGenerator()})`,
     figure: `${fmt(rps)} tokens/s, p99 ${p99} ms${bad ? `, ${bad} errors` : ""}`,
     reference: `signing limit ${fmt(limit)} signatures/s (thread pool, ${os.cpus().length} cores); openssl speed rsa2048 ${fmt(oneCore)}/s on one core`,
     ratio: `${fmt((rps / limit) * 100)} % of the signing limit`,

@@ -1,4 +1,4 @@
-import type { Db } from "./db";
+import { insertMany, type Db } from "./db";
 import { indexSearchText } from "./publicSearchIndex";
 
 /** Certificates (table `certificates`): plain rows in and out. Serial: lower-case hex, no leading zeros. */
@@ -52,8 +52,9 @@ export const getByIdempotencyKey = (db: Db, key: string): Promise<CertificateRow
 
 /** Inserts certificate rows and the words of their public_search_text (the public name search). */
 export async function insert(db: Db, rows: NewCertificateRow | NewCertificateRow[]): Promise<void> {
-  await db("certificates").insert(rows);
-  await indexSearchText(db, Array.isArray(rows) ? rows : [rows]);
+  const list = Array.isArray(rows) ? rows : [rows];
+  await insertMany(db, "certificates", list);
+  await indexSearchText(db, list);
 }
 
 export const update = (db: Db, serial: string, patch: Partial<CertificateRow>) => db("certificates").where({ serial }).update(patch);

@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { insertMany } from "./db";
 
 /**
  * The word index of the public name search (migration 20261125050400): the words of
@@ -13,12 +14,6 @@ export function searchWords(text: string | null | undefined): string[] {
   return [...new Set(text.split(" ").filter((w) => w !== "" && w !== "|"))];
 }
 
-/**
- * Rows per INSERT. knex writes a multi-row SQLite insert as a compound SELECT (UNION ALL), and
- * SQLite allows at most 500 terms in one (SQLITE_MAX_COMPOUND_SELECT): more fails the whole write.
- */
-const CHUNK = 400;
-
 /** Writes the words of these rows (in the transaction that writes the rows). Idempotent. */
 export async function indexSearchText(db: Knex, rows: { serial: string; public_search_text?: string | null }[]): Promise<void> {
   const pairs: { word: string; serial: string }[] = [];
@@ -30,13 +25,8 @@ export async function indexSearchText(db: Knex, rows: { serial: string; public_s
     }
   }
   if (pairs.length === 0) return;
-  const distinct = [...words].map((word) => ({ word }));
-  for (let i = 0; i < distinct.length; i += CHUNK) {
-    await db("public_search_words").insert(distinct.slice(i, i + CHUNK)).onConflict("word").ignore();
-  }
-  for (let i = 0; i < pairs.length; i += CHUNK) {
-    await db("public_search_tokens").insert(pairs.slice(i, i + CHUNK)).onConflict(["word", "serial"]).ignore();
-  }
+  await insertMany(db, "public_search_words", [...words].map((word) => ({ word })), { ignoreConflicts: ["word"] });
+  await insertMany(db, "public_search_tokens", pairs, { ignoreConflicts: ["word", "serial"] });
 }
 
 /**

@@ -158,7 +158,7 @@ export async function issueCertificates(s: Services, actor: Actor | string, item
     prepared = todo.map((i) => prepare(s, signer, actor, items[i], now));
     try {
       await s.db.transaction(async (trx) => {
-        for (let i = 0; i < prepared.length; i += 200) await certificates.insert(trx, prepared.slice(i, i + 200).map((p) => p.row));
+        await certificates.insert(trx, prepared.map((p) => p.row));
         const serials = prepared.map((p) => p.serial);
         await append(trx, {
           actor, action: "certificate.signing", objectType: "certificate", objectId: serials.length === 1 ? serials[0] : `batch:${serials.length}`,
