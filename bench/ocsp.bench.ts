@@ -173,14 +173,17 @@ async function main() {
   const ref = configs.reduce((a, b) => (b.rps > a.rps ? b : a));
   // Ratios paired run by run (ours and the best openssl configuration of the same run, seconds
   // apart), then the median: steadier on a shared machine than a ratio of two medians.
-  const bestOfRun = (r: number) => Math.max(...[...refRuns.values()].map((xs) => xs[r].rps));
-  const paired = (xs: LoadResult[]) => median(xs.map((x, r) => (bestOfRun(r) > 0 ? x.rps / bestOfRun(r) : 0)));
+  const bestOfRun = (r: number, only?: string) => Math.max(...[...refRuns].filter(([label]) => !only || label.startsWith(only)).map(([, xs]) => xs[r].rps));
+  const paired = (xs: LoadResult[], only?: string) => median(xs.map((x, r) => (bestOfRun(r, only) > 0 ? x.rps / bestOfRun(r, only) : 0)));
+  // The ratio the target is judged on is against openssl's best configuration; the one against the
+  // responder as shipped (one process, `openssl ocsp -port` without -multi) is given beside it.
+  const ratioText = (xs: LoadResult[]) => `${fmt(paired(xs), 1)}× openssl's best; ${fmt(paired(xs, "1 process"), 1)}× openssl as shipped (one process)`;
   const floorShare = median(ours.map((x, r) => x.rps / floor[r].rps));
   process.stderr.write(`${JSON.stringify({ ours, gets, floor, refs: Object.fromEntries(refRuns) })}\n`);
   const refText = `openssl ocsp -ignore_err, best of ${configs.map((c) => `${c.label}: ${fmt(c.rps)} req/s`).join("; ")} → ${fmt(ref.rps)} req/s, p99 ${ref.p99} ms${ref.bad ? `, ${ref.bad} errors` : ""} (a fresh responder for each run; its index of ${fmt(ROWS)} lines answered ${fmt(opensslStart, 1)} s after start at most); load generator (${loadGenerator()}) floor (bare node:http, same size): ${fmt(f.rps)} req/s, p99 ${f.p99} ms`;
   report([
-    { path: `OCSP POST, pre-signed, ${fmt(ROWS)} certificates, ${CONNECTIONS} connections (${loadGenerator()})`, figure: `${fmt(o.rps)} req/s, p99 ${o.p99} ms${o.bad ? `, ${o.bad} errors` : ""}`, reference: refText, ratio: ref.rps > 0 ? `${fmt(paired(ours), 1)}× openssl (median of runs); ${fmt(floorShare * 100)} % of the bare server` : "reference failed", target: "≥ 10,000/s, p99 ≤ 10 ms, ≥ 10× openssl", met: o.rps >= 10_000 && o.p99 <= 10 && paired(ours) >= 10 },
-    { path: `OCSP GET (RFC 5019), same`, figure: `${fmt(g.rps)} req/s, p99 ${g.p99} ms${g.bad ? `, ${g.bad} errors` : ""}`, reference: refText, ratio: ref.rps > 0 ? `${fmt(paired(gets), 1)}× openssl (median of runs)` : "reference failed", target: "≥ 10,000/s, p99 ≤ 10 ms", met: g.rps >= 10_000 && g.p99 <= 10 },
+    { path: `OCSP POST, pre-signed, ${fmt(ROWS)} certificates, ${CONNECTIONS} connections (${loadGenerator()})`, figure: `${fmt(o.rps)} req/s, p99 ${o.p99} ms${o.bad ? `, ${o.bad} errors` : ""}`, reference: refText, ratio: ref.rps > 0 ? `${ratioText(ours)} (medians of runs paired); ${fmt(floorShare * 100)} % of the bare server` : "reference failed", target: "≥ 10,000/s, p99 ≤ 10 ms, ≥ 10× openssl's best", met: o.rps >= 10_000 && o.p99 <= 10 && paired(ours) >= 10 },
+    { path: `OCSP GET (RFC 5019), same`, figure: `${fmt(g.rps)} req/s, p99 ${g.p99} ms${g.bad ? `, ${g.bad} errors` : ""}`, reference: refText, ratio: ref.rps > 0 ? `${ratioText(gets)} (medians of runs paired)` : "reference failed", target: "≥ 10,000/s, p99 ≤ 10 ms", met: g.rps >= 10_000 && g.p99 <= 10 },
     { path: `OCSP pre-signing of ${fmt(ROWS)} responses`, figure: `${fmt(presignSeconds, 1)} s (${fmt(presigned / presignSeconds)} responses/s)` },
   ]);
   await svc.stop();
