@@ -65,6 +65,8 @@ interface Cached {
 type CertStatus = { status: "good" } | { status: "unknown" } | { status: "revoked"; revokedAt: string; reason: number | null };
 
 const MEMORY_MAX = 200_000;
+/** Serials per query of the memory check (flushRechecks). */
+const RECHECK_BATCH = 500;
 const HOUR = 3600_000;
 
 export class OcspResponder {
@@ -75,8 +77,8 @@ export class OcspResponder {
   private inFlight = new Map<string, Promise<Cached>>();
   /** Exact request bytes (RFC 5019 clients repeat them) → the memory key of their pre-signed answer. */
   private byRequest = new Map<string, string>();
-  /** Memory keys whose database check runs in the background (one check per key at a time). */
-  private rechecking = new Set<string>();
+  /** Memory entries due for their database check, by memory key (see flushRechecks). */
+  private due = new Map<string, Cached>();
   private timer?: NodeJS.Timeout;
   /**
    * How long a memory entry is trusted before the database is consulted again (OCSP_RECHECK_SECONDS:
@@ -110,10 +112,10 @@ export class OcspResponder {
    * The pre-signed response for exactly these request bytes when memory holds one still within its
    * refresh time (RFC 5019 clients repeat their request bytes): no parsing, no promise, no
    * allocation but the key. Undefined when the request must go through respond().
-   * An entry last checked against the database more than recheckMs ago is still answered, and one
-   * background check per entry replaces it (stale-while-revalidate): every request for it waiting
-   * on that read instead — 64 connections cycling through 1,000 certificates — cut the responder's
-   * throughput by two thirds for seconds after each interval (bench/ocsp.bench.ts, 2026-11-25).
+   * An entry due for its database check (recheckAt) is still answered, and queued for the batched
+   * check (flushRechecks): every request for it waiting on its own read instead — 64 connections
+   * cycling through 1,000 certificates — cut the throughput by two thirds for seconds after each
+   * interval, and a thousand single reads at once still held the event loop (p99 20–75 ms).
    */
   answerFromMemory(request: Buffer | undefined): PresignedAnswer | undefined {
     if (!request || request.length > 512) return undefined;
@@ -121,32 +123,48 @@ export class OcspResponder {
     const hit = mk ? this.memory.get(mk) : undefined;
     const nowMs = Date.now();
     if (!hit || hit.status === "unknown" || nowMs >= hit.refreshAt) return undefined;
-    if (nowMs >= hit.recheckAt && !this.rechecking.has(mk!)) this.recheck(mk!, request);
+    if (nowMs >= hit.recheckAt && !this.due.has(mk!)) {
+      this.due.set(mk!, hit);
+      if (this.due.size === 1) setImmediate(() => void this.flushRechecks());
+    }
     return hit;
   }
 
   /**
    * When an entry read from the database at `nowMs` is read again: after 80–100 % of recheckMs, at
-   * random, so that entries loaded together (a burst of new clients, a restart) are not all read
-   * again in the same instant: 1,000 at once held the event loop for a p99 of 75 ms.
+   * random, so that entries loaded together (a burst of new clients, a restart) do not all fall due
+   * in the same instant.
    */
   private recheckAt(nowMs: number): number {
     return nowMs + this.recheckMs * (0.8 + 0.2 * Math.random());
   }
 
-  /** Checks one memory entry against the database in the background (see answerFromMemory). */
-  private recheck(mk: string, request: Buffer): void {
-    this.rechecking.add(mk);
-    let parsed: ParsedRequest;
-    try {
-      parsed = parseRequest(request);
-    } catch {
-      this.rechecking.delete(mk);
-      return;
+  /**
+   * The database check of the memory entries that fell due, RECHECK_BATCH serials per query: an
+   * entry whose certificate still has the status it was signed for is trusted for another interval
+   * (the same object, so the fast path's prepared replies stay); one whose status changed (revoked
+   * by another node) leaves memory, and the next request for it is answered and re-signed from the
+   * database. On a database error the entries are left to fall due again on their next request.
+   */
+  private async flushRechecks(): Promise<void> {
+    while (this.due.size) {
+      const batch = [...this.due].slice(0, RECHECK_BATCH);
+      try {
+        const serials = [...new Set(batch.map(([mk]) => mk.slice(0, mk.indexOf("|"))))];
+        const rows: { serial: string; status: string }[] = await this.s.db("certificates").whereIn("serial", serials).select("serial", "status");
+        const statusOf = new Map(rows.map((r) => [r.serial, r.status]));
+        const nowMs = Date.now();
+        for (const [mk, entry] of batch) {
+          if (this.memory.get(mk) !== entry) continue; // replaced meanwhile
+          if (statusOf.get(mk.slice(0, mk.indexOf("|"))) === (entry.status === "good" ? "issued" : entry.status)) entry.recheckAt = this.recheckAt(nowMs);
+          else this.memory.delete(mk);
+        }
+      } catch (err) {
+        this.s.log.error({ err }, "OCSP memory check failed");
+      } finally {
+        for (const [mk] of batch) this.due.delete(mk);
+      }
     }
-    this.answer(parsed, undefined, true)
-      .catch((err) => this.s.log.error({ err }, "OCSP background check failed"))
-      .finally(() => this.rechecking.delete(mk));
   }
 
   /** Answers an OCSPRequest (DER); never throws: failures are OCSP error statuses. */
@@ -170,8 +188,7 @@ export class OcspResponder {
     }
   }
 
-  /** `recheck`: consult the database even when memory holds an entry checked recently enough. */
-  private async answer(req: ParsedRequest, reqKey?: string, recheck = false): Promise<OcspAnswer> {
+  private async answer(req: ParsedRequest, reqKey?: string): Promise<OcspAnswer> {
     const cas = await this.knownCas();
     // Which CA each CertID names: by both hashes (authoritative) or by one (then "unknown").
     const matches = req.certIds.map((c) => {
@@ -198,7 +215,7 @@ export class OcspResponder {
     if (req.certIds.length === 1 && !req.nonce && matches[0].exact && matches[0].ca === ca) {
       const c = req.certIds[0];
       if (c.hash && c.algDer.equals(CANONICAL_ALG[c.hash]) && c.serialHex) {
-        const hit = await this.presigned(ca, key, c.hash, c.serialHex, c.certIdDer, recheck);
+        const hit = await this.presigned(ca, key, c.hash, c.serialHex, c.certIdDer);
         if (reqKey) {
           if (this.byRequest.size >= MEMORY_MAX) this.byRequest.clear();
           this.byRequest.set(reqKey, `${c.serialHex}|${c.hash}`);
@@ -229,11 +246,11 @@ export class OcspResponder {
   }
 
   /** The pre-signed response for (serial, hash): memory, then the database, then a new signature. */
-  private async presigned(ca: KnownCa, key: ServiceKey, hash: "sha1" | "sha256", serial: string, certIdDer: Buffer, recheck = false): Promise<Cached> {
+  private async presigned(ca: KnownCa, key: ServiceKey, hash: "sha1" | "sha256", serial: string, certIdDer: Buffer): Promise<Cached> {
     const mk = `${serial}|${hash}`;
     const mem = this.memory.get(mk);
     const nowMs = Date.now();
-    if (!recheck && mem && nowMs < mem.recheckAt && nowMs < mem.refreshAt) return mem;
+    if (mem && nowMs < mem.recheckAt && nowMs < mem.refreshAt) return mem;
     // Concurrent requests for the same certificate share one lookup (and at most one signature).
     let p = this.inFlight.get(mk);
     if (!p) {
