@@ -79,6 +79,8 @@ export class OcspResponder {
   private byRequest = new Map<string, string>();
   /** Memory entries due for their database check, by memory key (see flushRechecks). */
   private due = new Map<string, Cached>();
+  /** The batched check under way (flushRechecks), if any: it takes every entry that falls due meanwhile. */
+  private checking?: Promise<void>;
   private timer?: NodeJS.Timeout;
   /**
    * How long a memory entry is trusted before the database is consulted again (OCSP_RECHECK_SECONDS:
@@ -125,9 +127,16 @@ export class OcspResponder {
     if (!hit || hit.status === "unknown" || nowMs >= hit.refreshAt) return undefined;
     if (nowMs >= hit.recheckAt && !this.due.has(mk!)) {
       this.due.set(mk!, hit);
-      if (this.due.size === 1) setImmediate(() => void this.flushRechecks());
+      this.checking ??= new Promise((r) => setImmediate(r))
+        .then(() => this.flushRechecks())
+        .finally(() => (this.checking = undefined));
     }
     return hit;
+  }
+
+  /** Resolves once the memory checks queued so far have been done. */
+  async rechecksDone(): Promise<void> {
+    while (this.checking) await this.checking;
   }
 
   /**
