@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { startTestService, type TestService } from "../support/service";
-import { LoopbackSmtp } from "../support/smtp";
+import type { TestService } from "../support/service";
+import { startServiceWithSmtp, type LoopbackSmtp } from "../support/smtp";
 
 /**
  * Issue 8: an administrator never holds another user's secret, and one administrator alone cannot
@@ -41,14 +41,10 @@ describe("credentials: self-service tokens and passwords, enrolment by e-mail, p
   }
 
   before(async () => {
-    smtp = await new LoopbackSmtp().start(0);
-    svc = await startTestService({ SMTP_URL: smtp.url, PUBLIC_BASE_URL: "https://ca.example.gov.vn" });
+    ({ smtp } = svc = await startServiceWithSmtp({ PUBLIC_BASE_URL: "https://ca.example.gov.vn" }));
     admin2 = await svc.userWithRoles("admin2", ["admin"]); // the second administrator, from the CLI
   });
-  after(async () => {
-    await svc?.stop();
-    await smtp?.stop();
-  });
+  after(async () => svc?.stop());
 
   it("refuses an admin minting a token or setting a password for another user (403, Vietnamese, code)", async () => {
     const id = await createClerk("clerk-a");

@@ -4,8 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { expect } from "chai";
-import { startTestService, type TestService } from "../support/service";
-import { LoopbackSmtp } from "../support/smtp";
+import type { TestService } from "../support/service";
+import { startServiceWithSmtp, type LoopbackSmtp } from "../support/smtp";
 import { hasCommand, requirePeer } from "../support/peers";
 import { individualDossier } from "../support/reviewDossiers";
 
@@ -15,15 +15,11 @@ describe("review workflow (HTTP, real SMTP on loopback)", () => {
   let clerk: string;
   let reviewer: string;
   before(async () => {
-    smtp = await new LoopbackSmtp().start(0);
-    svc = await startTestService({ SMTP_URL: smtp.url });
+    ({ smtp } = svc = await startServiceWithSmtp());
     clerk = await svc.userWithRoles("clerk1", ["clerk"]);
     reviewer = await svc.userWithRoles("reviewer1", ["reviewer"]);
   });
-  after(async () => {
-    await svc?.stop();
-    await smtp?.stop();
-  });
+  after(async () => svc?.stop());
 
   const call = async (method: string, p: string, token: string, json?: unknown) => {
     const r = await svc.request(method, p, { token, json });

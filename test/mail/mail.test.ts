@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { expect } from "chai";
 import { simpleParser } from "mailparser";
 import { startTestService, type TestService } from "../support/service";
-import { LoopbackSmtp } from "../support/smtp";
+import { LoopbackSmtp, startServiceWithSmtp } from "../support/smtp";
 import { hasCommand, requirePeer } from "../support/peers";
 import {
   enqueueAccepted, enqueueCorrectionRequest, enqueueReadyForHandover, enqueueRejected,
@@ -38,13 +38,9 @@ describe("mail over a real SMTP server on loopback", () => {
   let smtp: LoopbackSmtp;
   let svc: TestService;
   before(async () => {
-    smtp = await new LoopbackSmtp().start(0);
-    svc = await startTestService({ SMTP_URL: smtp.url });
+    ({ smtp } = svc = await startServiceWithSmtp());
   });
-  after(async () => {
-    await svc?.stop();
-    await smtp?.stop();
-  });
+  after(async () => svc?.stop());
 
   it("sends the request for correction: encoded Vietnamese subject, both recipients, every deficiency, the notice PDF", async function () {
     await svc.services.db.transaction((trx) => enqueueCorrectionRequest(trx, correction("d-1")));

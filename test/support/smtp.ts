@@ -1,5 +1,6 @@
 import { SMTPServer } from "smtp-server";
 import { simpleParser, type ParsedMail } from "mailparser";
+import { startTestService, type TestService } from "./service";
 
 export interface ReceivedMail {
   raw: Buffer;
@@ -51,4 +52,21 @@ export class LoopbackSmtp {
     this.server = undefined;
     if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
   }
+}
+
+/**
+ * A test service whose mail goes to a loopback SMTP server of its own (`smtp`); its stop() stops
+ * both, the service first (its outbox may still be sending).
+ */
+export async function startServiceWithSmtp(env: Record<string, string> = {}): Promise<TestService & { smtp: LoopbackSmtp }> {
+  const smtp = await new LoopbackSmtp().start(0);
+  const svc = await startTestService({ SMTP_URL: smtp.url, ...env });
+  const stopService = svc.stop.bind(svc);
+  return Object.assign(svc, {
+    smtp,
+    stop: async () => {
+      await stopService();
+      await smtp.stop();
+    },
+  });
 }

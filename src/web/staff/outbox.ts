@@ -19,14 +19,19 @@ export function registerOutboxPages(api: ApiRouter) {
     const status = (STATUSES as readonly string[]).includes(q("trang-thai")) ? (q("trang-thai") as (typeof STATUSES)[number]) : undefined;
     const kind = /^[a-zA-Z_.]+$/.test(q("loai")) ? q("loai") : undefined;
     const db = ctx.services.db;
-    const counts: { status: string; kind: string; n: number | string }[] = await db("outbox").select("status", "kind").count({ n: "*" }).groupBy("status", "kind");
+    // One grouped count gives the filters, the per-status figures and the backlog line (what
+    // outbox.backlog() reports to /healthz: pending + running, dead, the oldest pending job).
+    const counts: { status: string; kind: string; n: number | string; oldest: string | null }[] = await db("outbox")
+      .select("status", "kind").count({ n: "*" }).min({ oldest: "created_at" }).groupBy("status", "kind");
     const byStatus = Object.fromEntries(STATUSES.map((s) => [s, counts.filter((c) => c.status === s).reduce((a, c) => a + Number(c.n), 0)]));
+    const pendingSince = counts.filter((c) => c.status === "pending" && c.oldest).map((c) => c.oldest as string).sort()[0] ?? null;
+    const backlog = { pending: byStatus.pending + byStatus.running, dead: byStatus.dead, oldestPendingAt: pendingSince };
     const kinds = [...new Set(counts.map((c) => c.kind))].sort();
     const r = await outbox.list(db, { status, kind, limit: 100, offset: 0 });
     const mayReplay = can(actorOf(ctx), "outbox.replay");
     view(ctx, "staff/outbox.njk", {
       title: "Hàng đợi công việc",
-      backlog: await outbox.backlog(db), byStatus, kinds, filters: { status: status ?? "", kind: kind ?? "" }, total: r.total,
+      backlog, byStatus, kinds, filters: { status: status ?? "", kind: kind ?? "" }, total: r.total,
       jobs: r.items.map((j) => ({
         id: Number(j.id), kind: j.kind, kindLabel: S.jobKinds[j.kind] ?? j.kind, status: j.status, attempts: j.attempts,
         nextAttemptAt: j.next_attempt_at, lastError: j.last_error, createdAt: j.created_at, doneAt: j.done_at,

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { startTestService, type TestService } from "../../support/service";
-import { LoopbackSmtp } from "../../support/smtp";
+import type { TestService } from "../../support/service";
+import { startServiceWithSmtp, type LoopbackSmtp } from "../../support/smtp";
 import { httpSession, staffUser } from "./support";
 import { issueToken } from "../../../src/auth/users";
 import { cliActor } from "../../../src/auth/actor";
@@ -11,13 +11,9 @@ describe("staff web: account activation page (/kich-hoat)", function () {
   let smtp: LoopbackSmtp;
   let svc: TestService;
   before(async () => {
-    smtp = await new LoopbackSmtp().start(0);
-    svc = await startTestService({ SMTP_URL: smtp.url });
+    ({ smtp } = svc = await startServiceWithSmtp());
   });
-  after(async () => {
-    await svc?.stop();
-    await smtp?.stop();
-  });
+  after(async () => svc?.stop());
 
   async function openPage(u: string) {
     const r = await fetch(`${svc.url}/kich-hoat?u=${encodeURIComponent(u)}`);
