@@ -61,6 +61,13 @@ export const ConfigSchema = z.object({
    */
   OCSP_RECHECK_SECONDS: z.coerce.number().positive().max(3600).default(30),
   /**
+   * A listener of its own for OCSP (src/va/front): OCSP_PROCESSES processes answer the pre-signed
+   * responses on this port and ask the service for the rest. "off": OCSP is served on PORT only
+   * (it always is there too); 0 picks a free port.
+   */
+  OCSP_PORT: z.union([z.literal("off"), port]).default("off"),
+  OCSP_PROCESSES: z.coerce.number().int().min(1).max(64).default(2),
+  /**
    * Dual control (four eyes): comma-separated operations that wait for a second authorised person's
    * approval (src/approvals). Known: ca.key, revocation.urgent, revocation.bulk, device.reinitialize,
    * user.privileged_role. "none" turns dual control off.

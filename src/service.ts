@@ -29,6 +29,8 @@ export interface Services {
   log: Logger;
   worker: OutboxWorker;
   healthChecks: Record<string, () => Promise<HealthResult>>;
+  /** This service's own HTTP address (http://HOST:port), set once it listens, before modules start. */
+  url: string;
 }
 
 /** A capability plugs into the service through these hooks, in the order of src/modules.ts. */
@@ -73,7 +75,7 @@ export async function startService(config: Config, opts: { logger?: Logger } = {
     }
     const app = buildApp(services, api);
     const fast = modules.flatMap((m) => m.fastRoutes?.(services) ?? []);
-    const listening = http.createServer(withFastRoutes(services, fast, app.callback()));
+    const listening = http.createServer(withFastRoutes({ bodyLimit: config.BODY_LIMIT, log }, fast, app.callback()));
     server = listening;
     listening.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
@@ -82,6 +84,7 @@ export async function startService(config: Config, opts: { logger?: Logger } = {
     });
     const addr = listening.address() as { port: number };
     url = `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${addr.port}`;
+    services.url = url;
     for (const m of modules) {
       await m.start?.(services);
       started.push(m);

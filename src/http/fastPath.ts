@@ -1,5 +1,4 @@
 import type http from "node:http";
-import type { Services } from "../service";
 import type { Logger } from "../log";
 import { securityHeaders } from "./securityHeaders";
 import { errorBody } from "./errors";
@@ -58,13 +57,13 @@ type Listener = (req: http.IncomingMessage, res: http.ServerResponse) => void;
  * does not handle exactly as Koa would (HEAD, an Authorization header, a body without a
  * Content-Length or over the limit, chunked bodies) falls through to Koa unchanged.
  */
-export function withFastRoutes(services: Services, routes: FastRoute[], koa: Listener): Listener {
+export function withFastRoutes(opts: { bodyLimit: number; log: Logger }, routes: FastRoute[], koa: Listener): Listener {
   if (routes.length === 0) return koa;
   const exact = new Map<string, FastRoute>();
   const prefixes: FastRoute[] = [];
   for (const r of routes) (r.path.endsWith("/") ? prefixes.push(r) : exact.set(`${r.method} ${r.path}`, r));
-  const limit = services.config.BODY_LIMIT;
-  const log: Logger = services.log;
+  const limit = opts.bodyLimit;
+  const log = opts.log;
 
   const send = (res: http.ServerResponse, reply: FastReply) => {
     // One writeHead with a flat [name, value, …] list: cheaper than a setHeader per header.

@@ -13,4 +13,5 @@ export const common = {
   rateLimited: "Quá nhiều yêu cầu. Vui lòng thử lại sau.",
   jobNotFound: "Không tìm thấy công việc trong hàng đợi.",
   invalidEncoding: "Nội dung gửi lên không phải UTF-8 hợp lệ.",
+  serviceUnreachable: "Dịch vụ tạm thời không trả lời. Vui lòng thử lại sau.",
 };

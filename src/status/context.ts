@@ -1,3 +1,4 @@
+import type { OcspFront } from "../va/front/supervisor";
 import type { CaSigner } from "../ca/signer";
 import type { CrlService } from "../ca/crl/service";
 import type { OcspResponder } from "../va/responder";
@@ -14,6 +15,8 @@ export interface StatusParts {
   keys: ServiceKeys;
   crl: CrlService;
   ocsp: OcspResponder;
+  /** The OCSP processes on OCSP_PORT (src/va/front), when that is set. */
+  ocspFront: OcspFront;
   tsa: TimestampAuthority;
 }
 

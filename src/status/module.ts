@@ -4,6 +4,7 @@ import "./context";
 import { CrlService } from "../ca/crl/service";
 import { registerCrlRoutes } from "../ca/crl/routes";
 import { OcspResponder } from "../va/responder";
+import { OcspFront } from "../va/front/supervisor";
 import { ocspFastRoutes, registerOcspRoutes } from "../va/routes";
 import { TimestampAuthority } from "../tsa/authority";
 import { registerTsaRoutes, tsaFastRoutes } from "../tsa/routes";
@@ -46,6 +47,7 @@ export const statusModule: Module = {
       keys: undefined as unknown as ServiceKeys,
       crl: new CrlService(s),
       ocsp: new OcspResponder(s),
+      ocspFront: new OcspFront(s),
       tsa: new TimestampAuthority(s),
     };
     s.status.keys = new ServiceKeys(s);
@@ -57,9 +59,10 @@ export const statusModule: Module = {
     registerOcspRoutes(api);
     registerTsaRoutes(api);
   },
-  fastRoutes: (s) => [...ocspFastRoutes(s), ...tsaFastRoutes(s)],
+  fastRoutes: (s) => [...ocspFastRoutes(s.status.ocsp), ...tsaFastRoutes(s)],
   jobs: [crlRegenerate, ocspRefresh],
-  start(s) {
+  async start(s) {
+    await s.status.ocspFront.start();
     // The schedules (CRL re-issue, OCSP pre-signing) run with the in-process outbox worker;
     // OUTBOX_POLL_MS=0 (tests, a node that only serves) turns both off.
     if (s.config.OUTBOX_POLL_MS > 0) {
@@ -67,8 +70,9 @@ export const statusModule: Module = {
       s.status.ocsp.start();
     }
   },
-  stop(s) {
+  async stop(s) {
     s.status.crl.stop();
     s.status.ocsp.stop();
+    await s.status.ocspFront.stop();
   },
 };

@@ -62,6 +62,21 @@ interface Cached {
   recheckAt: number;
 }
 
+/** Memory entries that are gone: these keys, or every entry whose status is "good". */
+export type Forgotten = { keys: string[] } | { allGood: true };
+
+/** What another process needs to answer a request from its own memory (src/va/front). */
+export interface MemoryEntry {
+  /** The memory key: serial|hash. */
+  key: string;
+  status: string;
+  der: Buffer;
+  etag: string;
+  thisUpdate: Date;
+  nextUpdate: Date;
+  refreshAt: number;
+}
+
 type CertStatus = { status: "good" } | { status: "unknown" } | { status: "revoked"; revokedAt: string; reason: number | null };
 
 const MEMORY_MAX = 200_000;
@@ -82,6 +97,8 @@ export class OcspResponder {
   /** The batched check under way (flushRechecks), if any: it takes every entry that falls due meanwhile. */
   private checking?: Promise<void>;
   private timer?: NodeJS.Timeout;
+  /** Told which memory entries are gone (src/va/front keeps copies of them in other processes). */
+  private forgetListeners: ((forgotten: Forgotten) => void)[] = [];
   /**
    * How long a memory entry is trusted before the database is consulted again (OCSP_RECHECK_SECONDS:
    * another node's revocation is answered within this time, plus one database read).
@@ -125,13 +142,57 @@ export class OcspResponder {
     const hit = mk ? this.memory.get(mk) : undefined;
     const nowMs = Date.now();
     if (!hit || hit.status === "unknown" || nowMs >= hit.refreshAt) return undefined;
-    if (nowMs >= hit.recheckAt && !this.due.has(mk!)) {
-      this.due.set(mk!, hit);
-      this.checking ??= new Promise((r) => setImmediate(r))
-        .then(() => this.flushRechecks())
-        .finally(() => (this.checking = undefined));
-    }
+    if (nowMs >= hit.recheckAt) this.queueCheck(mk!, hit);
     return hit;
+  }
+
+  private queueCheck(mk: string, entry: Cached) {
+    if (this.due.has(mk)) return;
+    this.due.set(mk, entry);
+    this.checking ??= new Promise((r) => setImmediate(r))
+      .then(() => this.flushRechecks())
+      .finally(() => (this.checking = undefined));
+  }
+
+  /** The memory entry that answers exactly these request bytes, for another process's memory. */
+  entryFor(request: Buffer | undefined): MemoryEntry | undefined {
+    if (!request || request.length > 512) return undefined;
+    const mk = this.byRequest.get(request.toString("latin1"));
+    const e = mk ? this.memory.get(mk) : undefined;
+    if (!e || e.status === "unknown" || Date.now() >= e.refreshAt) return undefined;
+    return { key: mk!, status: e.status, der: e.der, etag: e.etag, thisUpdate: e.thisUpdate, nextUpdate: e.nextUpdate, refreshAt: e.refreshAt };
+  }
+
+  /**
+   * Another process answered these entries from its copy past their recheck time: they get the
+   * same batched database check as here; an entry no longer in memory is reported as forgotten,
+   * so the copy goes too and the next request comes here.
+   */
+  touch(keys: string[]): void {
+    const gone: string[] = [];
+    for (const mk of keys) {
+      const e = this.memory.get(mk);
+      if (e) this.queueCheck(mk, e);
+      else gone.push(mk);
+    }
+    if (gone.length) this.forgot({ keys: gone });
+  }
+
+  /** Calls `fn` whenever memory entries are dropped or replaced. */
+  onForget(fn: (forgotten: Forgotten) => void): () => void {
+    this.forgetListeners.push(fn);
+    return () => (this.forgetListeners = this.forgetListeners.filter((f) => f !== fn));
+  }
+
+  private forgot(f: Forgotten) {
+    if ("keys" in f && f.keys.length === 0) return;
+    for (const fn of this.forgetListeners) {
+      try {
+        fn(f);
+      } catch (err) {
+        this.s.log.error({ err }, "OCSP memory listener failed");
+      }
+    }
   }
 
   /** Resolves once the memory checks queued so far have been done. */
@@ -163,11 +224,16 @@ export class OcspResponder {
         const rows: { serial: string; status: string }[] = await this.s.db("certificates").whereIn("serial", serials).select("serial", "status");
         const statusOf = new Map(rows.map((r) => [r.serial, r.status]));
         const nowMs = Date.now();
+        const changed: string[] = [];
         for (const [mk, entry] of batch) {
           if (this.memory.get(mk) !== entry) continue; // replaced meanwhile
           if (statusOf.get(mk.slice(0, mk.indexOf("|"))) === (entry.status === "good" ? "issued" : entry.status)) entry.recheckAt = this.recheckAt(nowMs);
-          else this.memory.delete(mk);
+          else {
+            this.memory.delete(mk);
+            changed.push(mk);
+          }
         }
+        this.forgot({ keys: changed });
       } catch (err) {
         this.s.log.error({ err }, "OCSP memory check failed");
       } finally {
@@ -295,12 +361,15 @@ export class OcspResponder {
     if (this.memory.size >= MEMORY_MAX) {
       // Drop the oldest tenth (Map keeps insertion order).
       let n = MEMORY_MAX / 10;
+      const dropped: string[] = [];
       for (const k of this.memory.keys()) {
         this.memory.delete(k);
+        dropped.push(k);
         if (--n <= 0) break;
       }
+      this.forgot({ keys: dropped });
     }
-    this.memory.delete(mk);
+    if (this.memory.delete(mk)) this.forgot({ keys: [mk] });
     this.memory.set(mk, c);
     return c;
   }
@@ -347,8 +416,10 @@ export class OcspResponder {
       .andWhereRaw("o.cert_status <> c.status")
       .select("o.serial", "o.hash_alg");
     for (const r of changed) this.memory.delete(`${r.serial}|${r.hash_alg}`);
+    this.forgot({ keys: changed.map((r) => `${r.serial}|${r.hash_alg}`) });
     // Revocations of certificates never asked about still need their memory entry gone.
     for (const [k, v] of this.memory) if (v.status !== "revoked") this.memory.delete(k);
+    this.forgot({ allGood: true });
     await this.presign(caName, { onlyChanged: true });
     return changed.length;
   }
@@ -400,6 +471,7 @@ export class OcspResponder {
         }
       });
       for (const x of signed) this.memory.delete(`${x.serial}|${x.hash}`);
+      this.forgot({ keys: signed.map((x) => `${x.serial}|${x.hash}`) });
       done += rows.length;
     }
     return done;

@@ -1,7 +1,6 @@
 import type { ApiRouter, ApiContext } from "../http/route";
 import { cacheableReply, sendCacheable } from "../status/httpCache";
 import { fastHeaders, type FastRoute, type PreparedReply } from "../http/fastPath";
-import type { Services } from "../service";
 import type { OcspAnswer, PresignedAnswer } from "./responder";
 import { DomainError } from "../errors";
 import { messages } from "../messages";
@@ -31,8 +30,14 @@ export function requestFromPath(url: string): Buffer | undefined {
   return undefined;
 }
 
+/** Where the fast routes get their answers: the responder, or a copy of its memory (src/va/front). */
+export interface OcspSource {
+  answerFromMemory(request: Buffer | undefined): PresignedAnswer | undefined;
+  respond(request: Buffer | undefined): Promise<OcspAnswer>;
+}
+
 /** The same endpoints served in front of Koa (src/http/fastPath.ts): identical answers and headers. */
-export function ocspFastRoutes(s: Services): FastRoute[] {
+export function ocspFastRoutes(ocsp: OcspSource): FastRoute[] {
   // The complete reply of each pre-signed response held in memory, built once: the answer object
   // is replaced when the response is re-signed or re-checked, and its reply goes with it.
   const posts = new WeakMap<PresignedAnswer, PreparedReply>();
@@ -41,20 +46,20 @@ export function ocspFastRoutes(s: Services): FastRoute[] {
     {
       method: "POST", path: "/ocsp", contentType: "application/ocsp-request",
       prepared: (_req, body) => {
-        const a = s.status.ocsp.answerFromMemory(body);
+        const a = ocsp.answerFromMemory(body);
         if (!a) return undefined;
         let r = posts.get(a);
         if (!r) posts.set(a, (r = { status: 200, body: a.der, flat: fastHeaders({ "Content-Type": TYPE, "Cache-Control": "no-store" }, a.der) }));
         return r;
       },
-      handle: async (_req, body) => ({ status: 200, body: (await s.status.ocsp.respond(body)).der, headers: { "Content-Type": TYPE, "Cache-Control": "no-store" } }),
+      handle: async (_req, body) => ({ status: 200, body: (await ocsp.respond(body)).der, headers: { "Content-Type": TYPE, "Cache-Control": "no-store" } }),
     },
     {
       method: "GET", path: "/ocsp/",
       prepared: (req, _body, url) => {
         // Conditional requests (304 or not) go through handle.
         if (req.headers["if-none-match"] !== undefined || req.headers["if-modified-since"] !== undefined) return undefined;
-        const a = s.status.ocsp.answerFromMemory(requestFromPath(url));
+        const a = ocsp.answerFromMemory(requestFromPath(url));
         if (!a) return undefined;
         const now = Date.now();
         const maxAge = Math.max(0, Math.floor((a.nextUpdate.getTime() - now) / 1000));
@@ -66,7 +71,7 @@ export function ocspFastRoutes(s: Services): FastRoute[] {
         return r;
       },
       handle: async (req, _body, url) => {
-        const a = await s.status.ocsp.respond(requestFromPath(url));
+        const a = await ocsp.respond(requestFromPath(url));
         if (!a.cache) return { status: 200, body: a.der, headers: { "Content-Type": TYPE, "Cache-Control": "no-store" } };
         const h = req.headers;
         return cacheableReply({ body: a.der, type: TYPE, etag: a.cache.etag, lastModified: a.cache.thisUpdate, expires: a.cache.nextUpdate }, h["if-none-match"], h["if-modified-since"]);
