@@ -16,9 +16,19 @@ import { enqueue, enqueueMany } from "../outbox/outbox";
 export const schedulePublish = (trx: Db, serial: string) =>
   enqueue(trx, { kind: "directory.publish", payload: { serial } });
 
-/** schedulePublish() for many certificates (a batch handed over together): one INSERT per 200. */
-export const schedulePublishMany = (trx: Db, serials: string[]) =>
-  enqueueMany(trx, serials.map((serial) => ({ kind: "directory.publish", payload: { serial } })));
+/** Serials per directory.publish job queued by schedulePublishMany(). */
+export const PUBLISH_JOB_SERIALS = 500;
+
+/**
+ * schedulePublish() for many certificates (a dossier handed over together): one job per
+ * PUBLISH_JOB_SERIALS certificates, {serials}, rather than a row each (a 10,000-person dossier is
+ * 20 jobs, not 10,000).
+ */
+export const schedulePublishMany = (trx: Db, serials: string[]) => {
+  const jobs = [];
+  for (let i = 0; i < serials.length; i += PUBLISH_JOB_SERIALS) jobs.push({ kind: "directory.publish", payload: { serials: serials.slice(i, i + PUBLISH_JOB_SERIALS) } });
+  return enqueueMany(trx, jobs);
+};
 
 /** After revocation or expiry: removes that one value from its holder's entry. */
 export const scheduleUnpublish = (trx: Db, serial: string) =>

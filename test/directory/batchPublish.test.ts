@@ -51,7 +51,8 @@ describe("directory.publish in batches (embedded directory)", () => {
       await schedulePublish(trx, "7fffffffffffffff"); // a serial with no row: nothing to do
       await schedulePublishCrl(trx, ca.name);
     });
-    expect(await svc.drainOutbox()).to.equal(serials.length + 3);
+    // One job for the dossier's certificates, two single ones, the CRL.
+    expect(await svc.drainOutbox()).to.equal(4);
     const jobs = (await list(db, { kind: "directory.publish", limit: 1000 })).items;
     expect(jobs.every((j) => j.status === "done" && Number(j.attempts) === 1)).to.equal(true);
 
@@ -109,6 +110,43 @@ describe("directory.publish in batches (embedded directory)", () => {
     expect(entryOf().attributes[CERT_ATTR]).to.have.length(2);
     expect(entryOf().attributes.title).to.deep.equal(["Trưởng phòng"]);
     expect(await published([first.serial, later.serial])).to.deep.equal([first.serial, later.serial].sort());
+    expect((await d.reconcile(db)).drift).to.equal(0);
+  });
+
+  it("queues a dossier's publications as jobs of 500 serials, and retries a job whole when one of its certificates fails", async () => {
+    const db = svc.services.db;
+    const serials: string[] = [];
+    for (let i = 0; i < 12; i++) serials.push((await issueTestCertificate(db, ca, { cn: `Vũ Văn Lô ${i}`, uid: `CCCD:0010852${String(i).padStart(5, "0")}` })).serial);
+    const many = Array.from({ length: 1201 }, (_, i) => serials[i % serials.length]);
+    const before = Number((await db("outbox").max({ id: "id" }).first())?.id ?? 0);
+    await db.transaction((trx) => schedulePublishMany(trx, many));
+    const jobs = await db("outbox").where("id", ">", before).orderBy("id");
+    expect(jobs.map((j) => JSON.parse(j.payload).serials.length)).to.deep.equal([500, 500, 201]);
+    expect(jobs.flatMap((j) => JSON.parse(j.payload).serials)).to.deep.equal(many);
+    await svc.drainOutbox();
+    expect(await published(serials)).to.deep.equal([...serials].sort());
+
+    // One certificate of the next job fails (the directory refuses it): that job is retried, whole.
+    const d = svc.services.directory;
+    const real = d.publishCertificates.bind(d);
+    d.publishCertificates = async (trx, list) => {
+      const failures = await real(trx, list);
+      if (list.includes(serials[3])) failures.set(serials[3], new Error("từ chối"));
+      return failures;
+    };
+    try {
+      await db.transaction((trx) => schedulePublishMany(trx, serials));
+      await svc.drainOutbox();
+    } finally {
+      d.publishCertificates = real;
+    }
+    const job = await db("outbox").where("id", ">", before).orderBy("id", "desc").first();
+    expect(job.status).to.equal("pending");
+    expect(job.last_error).to.include(serials[3]).and.include("từ chối");
+    expect(JSON.parse(job.payload).serials).to.deep.equal(serials);
+    await db("outbox").where({ id: job.id }).update({ next_attempt_at: new Date(0).toISOString() });
+    await svc.drainOutbox();
+    expect((await db("outbox").where({ id: job.id }).first()).status).to.equal("done");
     expect((await d.reconcile(db)).drift).to.equal(0);
   });
 });
