@@ -53,6 +53,7 @@ export const statusModule: Module = {
     s.status.keys = new ServiceKeys(s);
     s.healthChecks.crl = () => s.status.crl.health();
     s.healthChecks.ocsp = () => s.status.ocsp.health();
+    s.healthChecks.ocspProcesses = () => s.status.ocspFront.health();
   },
   routes(api) {
     registerCrlRoutes(api);

@@ -113,10 +113,13 @@ describe("OCSP processes on OCSP_PORT (src/va/front)", function () {
   it("starts a process again when one dies, and keeps answering meanwhile", async () => {
     const f = svc.services.status.ocspFront;
     const [victim, survivor] = f.processes;
+    const health = async () => ((await (await fetch(svc.url + "/healthz")).json()) as { checks: Record<string, { status: string; processes: number }> }).checks.ocspProcesses;
+    expect(await health()).to.deep.include({ status: "ok", processes: 2 });
     process.kill(victim, "SIGKILL");
     expect(await ask(front + "/ocsp", "hong.pem", ["-no_nonce"])).to.equal("good");
     const now = await waitFor("a new OCSP process", async () => (f.processes.length === 2 && !f.processes.includes(victim) ? f.processes : undefined));
     expect(now).to.include(survivor);
+    expect(await health()).to.deep.include({ status: "ok", processes: 2 });
     for (let i = 0; i < 4; i++) expect(await ask(front + "/ocsp", "hong.pem", ["-no_nonce"])).to.equal("good");
   });
 });

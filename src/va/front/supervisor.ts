@@ -48,6 +48,14 @@ export class OcspFront {
     this.s.log.info({ port: this.port, processes: this.processes.length }, "OCSP processes listening");
   }
 
+  /** For /healthz: "off" without OCSP_PORT, "degraded" while fewer processes run than configured. */
+  async health(): Promise<import("../../service").HealthResult> {
+    const c = this.s.config;
+    if (c.OCSP_PORT === "off") return { status: "off" };
+    const running = this.processes.length;
+    return { status: running >= c.OCSP_PROCESSES ? "ok" : "degraded", critical: false, port: this.port, processes: running, configured: c.OCSP_PROCESSES };
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
     this.unsubscribe?.();
