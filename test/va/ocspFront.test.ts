@@ -94,10 +94,15 @@ describe("OCSP processes on OCSP_PORT (src/va/front)", function () {
     expect(c.status).to.equal(304);
   });
 
-  it("passes what is not OCSP to the service, and answers bad requests as the service does", async () => {
-    const health = await fetch(front + "/healthz");
-    expect(health.status).to.equal(200);
-    expect(((await health.json()) as { status: string }).status).to.be.a("string");
+  it("answers bad OCSP requests as the service does, and nothing but OCSP", async () => {
+    // The port relying parties reach: the staff pages and the API are not behind it.
+    for (const [method, p] of [["GET", "/healthz"], ["GET", "/api/certificates"], ["POST", "/api/requests"], ["GET", "/quan-tri"], ["GET", "/ocspx"]]) {
+      const r = await fetch(front + p, { method, headers: { authorization: "Bearer x", "content-type": "application/json" }, body: method === "POST" ? "{}" : undefined });
+      expect(r.status, p).to.equal(404);
+      expect(((await r.json()) as { error: { code: string; message: string } }).error).to.deep.include({ code: "not_found", message: "Không tìm thấy địa chỉ yêu cầu." });
+    }
+    const head = await fetch(front + "/ocsp/" + "MA==", { method: "HEAD" });
+    expect(head.status).to.equal((await fetch(svc.url + "/ocsp/" + "MA==", { method: "HEAD" })).status);
     const wrongType = await fetch(front + "/ocsp", { method: "POST", headers: { "content-type": "text/plain" }, body: "xin chào" });
     expect(wrongType.status).to.equal(415);
     const body = (await wrongType.json()) as { error: { code: string; message: string } };

@@ -1,7 +1,6 @@
 import http from "node:http";
 import { createLogger } from "../../log";
-import { withFastRoutes } from "../../http/fastPath";
-import { fastHeaders } from "../../http/fastPath";
+import { fastHeaders, withFastRoutes } from "../../http/fastPath";
 import { errorBody } from "../../http/errors";
 import { messages } from "../../messages";
 import { ocspFastRoutes } from "../routes";
@@ -11,10 +10,12 @@ import { settingsFromEnv, type FrontToService, type ServiceToFront } from "./pro
 /**
  * One OCSP process (forked by src/va/front/supervisor.ts with node:cluster; the processes share the
  * OCSP_PORT listener). It serves POST /ocsp and GET /ocsp/… through the same fast routes as the
- * service (src/va/routes.ts), from its copy of the service's memory; everything else on that port
- * (HEAD, conditional GETs it cannot answer, other paths, other media types) is passed to the
- * service unchanged, so the answers are the service's own. It holds no key and no database
- * connection: what it cannot answer from memory, the service answers.
+ * service (src/va/routes.ts), from its copy of the service's memory; the other requests for those
+ * paths (HEAD, conditional GETs, other media types, chunked bodies) are passed to the service
+ * unchanged, so the answers are the service's own. Any other path gets 404: OCSP_PORT is the one
+ * a CA exposes to every relying party, and the staff pages and API must not be reachable through
+ * it. It holds no key and no database connection: what it cannot answer from memory, the service
+ * answers.
  */
 function main() {
   const settings = settingsFromEnv(process.env);
@@ -36,7 +37,16 @@ function main() {
 
   const service = new URL(settings.serviceUrl);
   const unreachable = Buffer.from(JSON.stringify(errorBody("service_unreachable", messages.common.serviceUnreachable)));
+  const notFound = Buffer.from(JSON.stringify(errorBody("not_found", messages.common.notFoundRoute)));
+  const json = { "Content-Type": "application/json; charset=utf-8" };
   const passOn: http.RequestListener = (req, res) => {
+    const p = (req.url ?? "/").split("?")[0];
+    if (p !== "/ocsp" && !p.startsWith("/ocsp/")) {
+      req.resume();
+      res.writeHead(404, fastHeaders(json, notFound) as unknown as http.OutgoingHttpHeaders);
+      res.end(notFound);
+      return;
+    }
     const upstream = http.request(
       { host: service.hostname, port: service.port, method: req.method, path: req.url, headers: req.headers },
       (answer) => {
@@ -47,7 +57,7 @@ function main() {
     upstream.on("error", (err) => {
       log.warn({ err: err.message }, "the service did not answer a request passed on");
       if (res.headersSent) return res.destroy();
-      res.writeHead(502, fastHeaders({ "Content-Type": "application/json; charset=utf-8" }, unreachable) as unknown as http.OutgoingHttpHeaders);
+      res.writeHead(502, fastHeaders(json, unreachable) as unknown as http.OutgoingHttpHeaders);
       res.end(unreachable);
     });
     req.pipe(upstream);
