@@ -50,11 +50,14 @@ export const get = (db: Db, serial: string): Promise<CertificateRow | undefined>
 export const getByIdempotencyKey = (db: Db, key: string): Promise<CertificateRow | undefined> =>
   db("certificates").where({ idempotency_key: key }).first();
 
-/** Inserts certificate rows and the words of their public_search_text (the public name search). */
-export async function insert(db: Db, rows: NewCertificateRow | NewCertificateRow[]): Promise<void> {
+/**
+ * Inserts certificate rows and the words of their public_search_text (the public name search),
+ * unless `searchIndex` is false (the caller indexes them later, many at once).
+ */
+export async function insert(db: Db, rows: NewCertificateRow | NewCertificateRow[], opts: { searchIndex?: boolean } = {}): Promise<void> {
   const list = Array.isArray(rows) ? rows : [rows];
   await insertMany(db, "certificates", list);
-  await indexSearchText(db, list);
+  if (opts.searchIndex !== false) await indexSearchText(db, list);
 }
 
 export const update = (db: Db, serial: string, patch: Partial<CertificateRow>) => db("certificates").where({ serial }).update(patch);

@@ -14,7 +14,10 @@ export function searchWords(text: string | null | undefined): string[] {
   return [...new Set(text.split(" ").filter((w) => w !== "" && w !== "|"))];
 }
 
-/** Writes the words of these rows (in the transaction that writes the rows). Idempotent. */
+/**
+ * Writes the words of these rows (in the transaction that writes the rows, or later for many at
+ * once: a batch of certificates at its end). Idempotent.
+ */
 export async function indexSearchText(db: Knex, rows: { serial: string; public_search_text?: string | null }[]): Promise<void> {
   const pairs: { word: string; serial: string }[] = [];
   const words = new Set<string>();
@@ -25,6 +28,9 @@ export async function indexSearchText(db: Knex, rows: { serial: string; public_s
     }
   }
   if (pairs.length === 0) return;
+  // In key order: each page of the (word, serial) index is then written once per call, not once
+  // per pair scattered over it.
+  pairs.sort((a, b) => (a.word < b.word ? -1 : a.word > b.word ? 1 : a.serial < b.serial ? -1 : a.serial > b.serial ? 1 : 0));
   await insertMany(db, "public_search_words", [...words].map((word) => ({ word })), { ignoreConflicts: ["word"] });
   await insertMany(db, "public_search_tokens", pairs, { ignoreConflicts: ["word", "serial"] });
 }

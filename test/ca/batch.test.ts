@@ -9,6 +9,7 @@ import { caSigner, prepare, recoverPending } from "../../src/ca/issuance/issue";
 import * as certificates from "../../src/store/certificates";
 import { verifyChain } from "../../src/audit/audit";
 import { toPem } from "../../src/ca/x509/certificate";
+import { searchWords } from "../../src/store/publicSearchIndex";
 
 const waitFor = async (cond: () => Promise<boolean>, ms = 60_000) => {
   const end = Date.now() + ms;
@@ -57,12 +58,18 @@ describe("batch issuance", () => {
       const b = await getBatch(svc.services, batchId);
       expect(b.issued).to.equal(total);
       expect(b.failed).to.equal(0);
-      const rows = await svc.services.db("certificates").where({ batch_id: batchId }).select("serial", "status", "idempotency_key", "subscriber_index");
+      const rows = await svc.services.db("certificates").where({ batch_id: batchId }).select("serial", "status", "idempotency_key", "subscriber_index", "public_search_text");
       const live = rows.filter((r) => r.status !== "void");
       expect(live).to.have.length(total); // none twice
       expect(live.every((r) => r.status === "issued")).to.equal(true); // none lost, none left pending
       expect(new Set(live.map((r) => r.subscriber_index)).size).to.equal(total);
       expect(new Set(live.map((r) => r.serial)).size).to.equal(total);
+      // The public name search's words are written once, at the end of the batch: the resumed run
+      // indexed the certificates issued before the kill too, each with exactly its own words.
+      const tokens: { serial: string; word: string }[] = await svc.services.db("public_search_tokens").whereIn("serial", rows.map((r) => r.serial)).select("serial", "word");
+      const wordsOf = new Map<string, string[]>();
+      for (const t of tokens) wordsOf.set(t.serial, [...(wordsOf.get(t.serial) ?? []), t.word]);
+      for (const r of live) expect((wordsOf.get(r.serial) ?? []).sort(), r.serial).to.deep.equal(searchWords(r.public_search_text).sort()).and.not.be.empty;
       expect((await verifyChain(svc.services.db)).ok).to.equal(true);
     } finally {
       await svc.stop();

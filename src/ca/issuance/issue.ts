@@ -129,7 +129,17 @@ export function prepare(s: Services, signer: CaSigner, actor: Actor | string, it
 }
 
 /** Issues many certificates from one CA through the cycle above; results in the items' order. */
-export async function issueCertificates(s: Services, actor: Actor | string, items: IssueItem[], opts: { caName?: string; trx?: Db } = {}): Promise<IssuedCertificate[]> {
+export interface IssueOptions {
+  caName?: string;
+  /**
+   * Leave the words of the public name search to the caller, who indexes many certificates at
+   * once (a batch at its end: src/ca/commands/batch.ts). The search shows handed-over
+   * certificates only, and backfillSearchIndex() at start-up indexes any row left without words.
+   */
+  deferSearchIndex?: boolean;
+}
+
+export async function issueCertificates(s: Services, actor: Actor | string, items: IssueItem[], opts: IssueOptions = {}): Promise<IssuedCertificate[]> {
   if (items.length === 0) return [];
   const signer = await caSigner(s, opts.caName);
   const now = new Date(Math.floor(Date.now() / 1000) * 1000);
@@ -158,7 +168,7 @@ export async function issueCertificates(s: Services, actor: Actor | string, item
     prepared = todo.map((i) => prepare(s, signer, actor, items[i], now));
     try {
       await s.db.transaction(async (trx) => {
-        await certificates.insert(trx, prepared.map((p) => p.row));
+        await certificates.insert(trx, prepared.map((p) => p.row), { searchIndex: !opts.deferSearchIndex });
         const serials = prepared.map((p) => p.serial);
         await append(trx, {
           actor, action: "certificate.signing", objectType: "certificate", objectId: serials.length === 1 ? serials[0] : `batch:${serials.length}`,
