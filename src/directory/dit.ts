@@ -182,7 +182,7 @@ export interface Placement {
 export function placementOf(row: CertificateRow, subject: Subject, base: string, personKey: Buffer): Placement {
   const kind = kindOf(row.profile);
   const agency = subject.o ?? row.subject_o ?? undefined;
-  const chain: DirEntry[] = [baseEntry(base)];
+  const chain: DirEntry[] = [baseEntryOf(base)];
   let parent = base;
   if (agency) {
     parent = `${rdn("ou", agency)},${parent}`;
@@ -198,7 +198,28 @@ export function placementOf(row: CertificateRow, subject: Subject, base: string,
     leaf = rdn("cn", subject.cn ?? row.subject_cn ?? row.serial);
   }
   const dn = `${leaf},${parent}`;
-  return { kind, dn, key: dnKey(dn), chain };
+  // dnKey of the leaf and of the parent joined: the same key as dnKey(dn) (a DN's key is its RDNs'
+  // keys joined by commas), with the parent's parsed once for all the holders under it.
+  return { kind, dn, key: `${dnKey(leaf)},${parentKey(parent)}`, chain };
+}
+
+const parentKeys = new Map<string, string>();
+/** dnKey of a container DN (base, agency, kind): a few hundred distinct ones, each parsed once. */
+function parentKey(dn: string): string {
+  let k = parentKeys.get(dn);
+  if (k === undefined) {
+    if (parentKeys.size >= 10_000) parentKeys.clear();
+    parentKeys.set(dn, (k = dnKey(dn)));
+  }
+  return k;
+}
+
+const baseEntries = new Map<string, DirEntry>();
+/** baseEntry(base), built once per base DN (a fresh object each call: callers may keep it). */
+function baseEntryOf(base: string): DirEntry {
+  let e = baseEntries.get(base);
+  if (!e) baseEntries.set(base, (e = baseEntry(base)));
+  return { dn: e.dn, attributes: Object.fromEntries(Object.entries(e.attributes).map(([k, v]) => [k, [...v]])) };
 }
 
 /** The base entry, with the structural class its RDN type calls for. */
