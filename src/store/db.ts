@@ -20,8 +20,14 @@ export function knexConfig(databaseUrl: string | undefined, dataDir: string): Kn
       min: 1,
       max: 1,
       // WAL for concurrent readers, foreign keys on, and wait instead of failing on a busy file.
+      // 8 KiB pages (set before WAL, so only a new database gets them): a certificate row is
+      // ~2 KB, one per 4 KiB page, three per 8 KiB; and a 64 MiB page cache instead of SQLite's
+      // 2 MiB, which a 10,000-person batch outgrows many times over (re-reading pages from the
+      // file). Together ~10 % off the 10,000-person batch end to end (bench/issuance.bench.ts).
       afterCreate: (conn: any, done: (err: Error | null, conn: any) => void) => {
         conn.serialize(() => {
+          conn.run(`PRAGMA page_size = ${SQLITE_PAGE_SIZE}`);
+          conn.run(`PRAGMA cache_size = -${SQLITE_CACHE_KIB}`);
           conn.run("PRAGMA journal_mode = WAL");
           conn.run("PRAGMA synchronous = NORMAL");
           conn.run("PRAGMA busy_timeout = 5000");
@@ -31,6 +37,10 @@ export function knexConfig(databaseUrl: string | undefined, dataDir: string): Kn
     },
   };
 }
+
+/** Page size of a new SQLite database, and the page cache of each connection (KiB). */
+export const SQLITE_PAGE_SIZE = 8192;
+export const SQLITE_CACHE_KIB = 65_536;
 
 export const migrationsDir = path.resolve(__dirname, "../../migrations");
 
