@@ -167,8 +167,9 @@ async function doRun(s: Services, id: string, opts: { chunkSize?: number; concur
     // The words of the public name search for the whole batch in one pass (deferSearchIndex):
     // a chunk at a time, the random serials of 500 certificates touched nearly every page of the
     // word index and of its serial index, in every one of the 20 chunks of a 10,000-person batch
-    // (~400 MB written to the WAL for 17 MB of index: issue 9). A batch resumed after a stop
-    // indexes the chunks issued before it too; the pairs already there are skipped.
+    // (issue 9: 146,000 fewer pwrite calls to the WAL for that batch, the words written in 0.35 s
+    // instead of 0.85 s). A batch resumed after a stop indexes the chunks issued before it too;
+    // the pairs already there are skipped.
     const words: { serial: string; public_search_text: string | null }[] = await trx("certificates").where({ batch_id: id }).whereNotNull("public_search_text").select("serial", "public_search_text");
     await indexSearchText(trx, words);
     await trx("ca_batches").where({ id }).update({ status: "done", issued, failed: errors.length, errors: toJson(errors), updated_at: nowIso(), finished_at: nowIso() });
