@@ -8,9 +8,9 @@ const RESTART_DELAY_MS = 1000;
 
 /**
  * The OCSP processes (OCSP_PORT, OCSP_PROCESSES): node:cluster workers running
- * src/va/front/process.ts, sharing one listener. One process answers OCSP at ~1.4× the rate of
- * the service's own listener, two at ~1.8× on two cores (bench/ocsp.bench.ts): the responses are
- * pre-signed, so the work per request is HTTP, and HTTP spreads over processes. The service stays
+ * src/va/front/process.ts, sharing one listener. Two processes answer 1.4–1.9× what the
+ * service's own listener does on two cores (four full runs of bench/ocsp.bench.ts): the responses
+ * are pre-signed, so the work per request is HTTP, and HTTP spreads over processes. The service stays
  * the only one that reads the database and holds the keys; the processes ask it for what their
  * memory lacks and are told what to forget. A process that dies is started again after a second.
  */
