@@ -37,10 +37,6 @@ export class MemoryCopy implements OcspSource {
     private recheckMs: number,
   ) {}
 
-  get size(): number {
-    return this.byRequest.size;
-  }
-
   answerFromMemory(request: Buffer | undefined): PresignedAnswer | undefined {
     if (!request || request.length > 512) return undefined;
     const hit = this.byRequest.get(request.toString("latin1"));
