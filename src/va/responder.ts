@@ -62,6 +62,9 @@ interface Cached {
   recheckAt: number;
 }
 
+/** 80–100 % of `recheckMs` after `nowMs`, at random (see OcspResponder.recheckAt). */
+export const recheckTime = (nowMs: number, recheckMs: number) => nowMs + recheckMs * (0.8 + 0.2 * Math.random());
+
 /** Memory entries that are gone: these keys, or every entry whose status is "good". */
 export type Forgotten = { keys: string[] } | { allGood: true };
 
@@ -137,13 +140,20 @@ export class OcspResponder {
    * interval, and a thousand single reads at once still held the event loop (p99 20–75 ms).
    */
   answerFromMemory(request: Buffer | undefined): PresignedAnswer | undefined {
+    const mk = this.keyInMemory(request);
+    if (mk === undefined) return undefined;
+    const hit = this.memory.get(mk)!;
+    if (Date.now() >= hit.recheckAt) this.queueCheck(mk, hit);
+    return hit;
+  }
+
+  /** The memory key whose entry answers exactly these request bytes, while within its refresh time. */
+  private keyInMemory(request: Buffer | undefined): string | undefined {
     if (!request || request.length > 512) return undefined;
     const mk = this.byRequest.get(request.toString("latin1"));
-    const hit = mk ? this.memory.get(mk) : undefined;
-    const nowMs = Date.now();
-    if (!hit || hit.status === "unknown" || nowMs >= hit.refreshAt) return undefined;
-    if (nowMs >= hit.recheckAt) this.queueCheck(mk!, hit);
-    return hit;
+    const entry = mk ? this.memory.get(mk) : undefined;
+    if (!entry || entry.status === "unknown" || Date.now() >= entry.refreshAt) return undefined;
+    return mk;
   }
 
   private queueCheck(mk: string, entry: Cached) {
@@ -156,11 +166,10 @@ export class OcspResponder {
 
   /** The memory entry that answers exactly these request bytes, for another process's memory. */
   entryFor(request: Buffer | undefined): MemoryEntry | undefined {
-    if (!request || request.length > 512) return undefined;
-    const mk = this.byRequest.get(request.toString("latin1"));
-    const e = mk ? this.memory.get(mk) : undefined;
-    if (!e || e.status === "unknown" || Date.now() >= e.refreshAt) return undefined;
-    return { key: mk!, status: e.status, der: e.der, etag: e.etag, thisUpdate: e.thisUpdate, nextUpdate: e.nextUpdate, refreshAt: e.refreshAt };
+    const mk = this.keyInMemory(request);
+    if (mk === undefined) return undefined;
+    const e = this.memory.get(mk)!;
+    return { key: mk, status: e.status, der: e.der, etag: e.etag, thisUpdate: e.thisUpdate, nextUpdate: e.nextUpdate, refreshAt: e.refreshAt };
   }
 
   /**
@@ -182,6 +191,13 @@ export class OcspResponder {
   onForget(fn: (forgotten: Forgotten) => void): () => void {
     this.forgetListeners.push(fn);
     return () => (this.forgetListeners = this.forgetListeners.filter((f) => f !== fn));
+  }
+
+  /** Drops these memory entries (those present) and tells the listeners which went. */
+  private dropFromMemory(keys: Iterable<string>) {
+    const gone: string[] = [];
+    for (const k of keys) if (this.memory.delete(k)) gone.push(k);
+    this.forgot({ keys: gone });
   }
 
   private forgot(f: Forgotten) {
@@ -206,7 +222,7 @@ export class OcspResponder {
    * in the same instant.
    */
   private recheckAt(nowMs: number): number {
-    return nowMs + this.recheckMs * (0.8 + 0.2 * Math.random());
+    return recheckTime(nowMs, this.recheckMs);
   }
 
   /**
@@ -228,12 +244,9 @@ export class OcspResponder {
         for (const [mk, entry] of batch) {
           if (this.memory.get(mk) !== entry) continue; // replaced meanwhile
           if (statusOf.get(mk.slice(0, mk.indexOf("|"))) === (entry.status === "good" ? "issued" : entry.status)) entry.recheckAt = this.recheckAt(nowMs);
-          else {
-            this.memory.delete(mk);
-            changed.push(mk);
-          }
+          else changed.push(mk);
         }
-        this.forgot({ keys: changed });
+        this.dropFromMemory(changed);
       } catch (err) {
         this.s.log.error({ err }, "OCSP memory check failed");
       } finally {
@@ -360,16 +373,11 @@ export class OcspResponder {
   private remember(mk: string, c: Cached): Cached {
     if (this.memory.size >= MEMORY_MAX) {
       // Drop the oldest tenth (Map keeps insertion order).
-      let n = MEMORY_MAX / 10;
-      const dropped: string[] = [];
-      for (const k of this.memory.keys()) {
-        this.memory.delete(k);
-        dropped.push(k);
-        if (--n <= 0) break;
-      }
-      this.forgot({ keys: dropped });
+      const oldest: string[] = [];
+      for (const k of this.memory.keys()) if (oldest.push(k) >= MEMORY_MAX / 10) break;
+      this.dropFromMemory(oldest);
     }
-    if (this.memory.delete(mk)) this.forgot({ keys: [mk] });
+    this.dropFromMemory([mk]);
     this.memory.set(mk, c);
     return c;
   }
@@ -415,8 +423,7 @@ export class OcspResponder {
       .where("o.ca_name", caName)
       .andWhereRaw("o.cert_status <> c.status")
       .select("o.serial", "o.hash_alg");
-    for (const r of changed) this.memory.delete(`${r.serial}|${r.hash_alg}`);
-    this.forgot({ keys: changed.map((r) => `${r.serial}|${r.hash_alg}`) });
+    this.dropFromMemory(changed.map((r) => `${r.serial}|${r.hash_alg}`));
     // Revocations of certificates never asked about still need their memory entry gone.
     for (const [k, v] of this.memory) if (v.status !== "revoked") this.memory.delete(k);
     this.forgot({ allGood: true });
@@ -470,8 +477,7 @@ export class OcspResponder {
             .merge();
         }
       });
-      for (const x of signed) this.memory.delete(`${x.serial}|${x.hash}`);
-      this.forgot({ keys: signed.map((x) => `${x.serial}|${x.hash}`) });
+      this.dropFromMemory(signed.map((x) => `${x.serial}|${x.hash}`));
       done += rows.length;
     }
     return done;

@@ -26,13 +26,10 @@ export function serialsOf(p: unknown): string[] | undefined {
 export const publishCertificate: Job<PublishPayload> = {
   kind: "directory.publish",
   attempts: 30,
+  // The worker always calls performBatch for this kind; perform() is the same for one job.
   perform: async (payload, ctx) => {
-    const serials = serialsOf(payload);
-    if (!serials) throw new Error("directory.publish needs {serial} or {serials}");
-    const directory = ctx.services.directory as Directory;
-    if (serials.length === 1) return directory.publishCertificate(ctx.db, serials[0]);
-    const failed = await directory.publishCertificates(ctx.db, serials);
-    if (failed.size) throw failureOf(failed);
+    const err = (await publishCertificate.performBatch!([{ id: 0, payload, attempt: 1 }], ctx))?.get(0);
+    if (err) throw err;
   },
   batchSize: 1000,
   performBatch: async (jobs, ctx) => {

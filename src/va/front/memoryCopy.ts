@@ -1,4 +1,4 @@
-import { errorResponse, OcspStatus, type MemoryEntry, type OcspAnswer, type PresignedAnswer } from "../responder";
+import { errorResponse, OcspStatus, recheckTime, type MemoryEntry, type OcspAnswer, type PresignedAnswer } from "../responder";
 import type { OcspSource } from "../routes";
 import type { FrontToService, ServiceToFront } from "./protocol";
 
@@ -6,6 +6,7 @@ import type { FrontToService, ServiceToFront } from "./protocol";
 const MAX_ENTRIES = 200_000;
 /** A request the service has not answered in this time gets "tryLater" (RFC 6960 §4.2.1). */
 const ANSWER_TIMEOUT_MS = 10_000;
+const tryLater = (): OcspAnswer => ({ der: errorResponse(OcspStatus.tryLater) });
 
 interface Copy extends PresignedAnswer {
   key: string;
@@ -27,7 +28,8 @@ export class MemoryCopy implements OcspSource {
   private byRequest = new Map<string, Copy>();
   /** Memory key (serial|hash) → the request bytes answered by it. */
   private requestsOf = new Map<string, Set<string>>();
-  private waiting = new Map<number, (m: Extract<ServiceToFront, { t: "answer" }>) => void>();
+  /** Requests sent to the service, by id: what resolves each. */
+  private waiting = new Map<number, (answer: OcspAnswer) => void>();
   private nextId = 1;
   private touched = new Set<string>();
   private touchScheduled = false;
@@ -64,20 +66,17 @@ export class MemoryCopy implements OcspSource {
     if (hit) return Promise.resolve({ der: hit.der, cache: { etag: hit.etag, thisUpdate: hit.thisUpdate, nextUpdate: hit.nextUpdate } });
     const id = this.nextId++;
     return new Promise<OcspAnswer>((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(id);
-        resolve({ der: errorResponse(OcspStatus.tryLater) });
-      }, ANSWER_TIMEOUT_MS);
-      this.waiting.set(id, (m) => {
+      const done = (answer: OcspAnswer) => {
         clearTimeout(timer);
-        resolve(m.answer);
-      });
+        this.waiting.delete(id);
+        resolve(answer);
+      };
+      const timer = setTimeout(() => done(tryLater()), ANSWER_TIMEOUT_MS);
+      this.waiting.set(id, done);
       try {
         this.send({ t: "respond", id, request: request ?? null });
       } catch {
-        clearTimeout(timer);
-        this.waiting.delete(id);
-        resolve({ der: errorResponse(OcspStatus.tryLater) });
+        done(tryLater());
       }
     });
   }
@@ -86,9 +85,7 @@ export class MemoryCopy implements OcspSource {
   receive(m: ServiceToFront): void {
     if (m.t === "answer") {
       if (m.entry && m.request) this.keep(m.request, m.entry);
-      const w = this.waiting.get(m.id);
-      this.waiting.delete(m.id);
-      w?.(m);
+      this.waiting.get(m.id)?.(m.answer);
     } else if ("allGood" in m) {
       for (const [req, c] of this.byRequest) if (c.status === "good") this.drop(req, c);
     } else {
@@ -101,8 +98,7 @@ export class MemoryCopy implements OcspSource {
 
   /** Every request still waiting for the service gets "tryLater" (the service is gone). */
   abandon(): void {
-    for (const [id, w] of this.waiting) w({ t: "answer", id, answer: { der: errorResponse(OcspStatus.tryLater) }, request: null });
-    this.waiting.clear();
+    for (const done of [...this.waiting.values()]) done(tryLater());
   }
 
   private keep(request: Buffer, e: MemoryEntry) {
@@ -127,6 +123,6 @@ export class MemoryCopy implements OcspSource {
   }
 
   private recheckAt(nowMs: number): number {
-    return nowMs + this.recheckMs * (0.8 + 0.2 * Math.random());
+    return recheckTime(nowMs, this.recheckMs);
   }
 }
